@@ -1,0 +1,64 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+# Everything else here is a step they take, runnable on its own.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+PY          := $(VENV)/bin/python
+RASA        := $(VENV)/bin/rasa
+CACHE_DIR   ?= $(HOME)/.cache/stamcel-assistent
+REQ_HASH    := $(shell cat requirements.txt requirements-lock.txt | sha256sum | cut -c1-16)
+VENV_STAMP  := $(VENV)/.complete
+SPACY_MODEL := build/spacy_nl/meta.json
+MODEL       := models/assistant.tar.gz
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
+                assistant/emergency_override.py assistant/safety.py $(SPACY_MODEL)
+
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 3
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: help install spacy train run test lint unit validate stories eval clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
+
+install: $(VENV_STAMP)  ## create the Python 3.10 environment with the pinned requirements
+$(VENV_STAMP): requirements.txt requirements-lock.txt scripts/setup_venv.sh
+	scripts/setup_venv.sh $(VENV) $(CACHE_DIR)/venv-$(REQ_HASH)
+
+spacy: $(SPACY_MODEL)  ## build the project's Dutch spaCy pipeline
+$(SPACY_MODEL): $(VENV_STAMP) assistant/spacy_pipeline.py assistant/domain_terms.py assistant/domain_terms.yml
+	rm -rf build/spacy_nl
+	$(PY) -m assistant.spacy_pipeline build/spacy_nl
+
+train: $(MODEL)  ## train the model when data, domain, config or pipeline changed
+$(MODEL): $(TRAIN_INPUTS)
+	$(RASA) train --force --fixed-model-name assistant --out models
+
+run: $(MODEL)  ## set up, train if stale, start the servers and print the URL
+	scripts/run.sh
+
+test: lint unit validate stories  ## set up and run every test
+
+lint: $(VENV_STAMP)  ## ruff and black
+	$(VENV)/bin/ruff check actions assistant tests
+	$(VENV)/bin/black --check --quiet actions assistant tests
+
+unit: $(SPACY_MODEL)  ## pytest: actions, pure logic, content
+	$(PY) -m pytest -q
+
+validate: $(VENV_STAMP)  ## rasa data validate, warnings fail
+	$(RASA) data validate --fail-on-warnings
+
+stories: $(MODEL)  ## rasa test stories; any failed story fails the build
+	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
+		--fail-on-prediction-errors --out results/stories
+
+eval: $(MODEL)  ## NLU cross-validation and held-out evaluation (not a pass/fail gate)
+	$(RASA) test nlu --cross-validation --folds 5 --out results/cross-validation
+	$(PY) -m assistant.evaluate --out reports
+
+clean:  ## remove what make built here (the cached environment stays)
+	rm -rf build models results .pytest_cache .ruff_cache

@@ -1,0 +1,48 @@
+"""The domain's term groups: canonical lemmas and which subject a term signals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+TERMS_FILE = Path(__file__).with_name("domain_terms.yml")
+SUBJECTS = ("hsct", "cordblood")
+
+
+@dataclass(frozen=True)
+class TermGroup:
+    """Spellings of one domain term, its canonical lemma and optional subject."""
+
+    lemma: str
+    terms: tuple[str, ...]
+    subject: str | None = None
+
+
+@lru_cache(maxsize=1)
+def term_groups(path: Path = TERMS_FILE) -> tuple[TermGroup, ...]:
+    """Load the term groups from the YAML file."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))["groups"]
+    return tuple(
+        TermGroup(
+            lemma=g["lemma"],
+            terms=tuple(t.lower() for t in g["terms"]),
+            subject=g.get("subject"),
+        )
+        for g in raw
+    )
+
+
+def subject_of(value: str | None) -> str | None:
+    """Return the subject ('hsct' or 'cordblood') a slot value or term points to."""
+    if not value:
+        return None
+    text = " ".join(value.lower().split())
+    if text in SUBJECTS:
+        return text
+    for group in term_groups():
+        if group.subject and (text == group.lemma or text in group.terms):
+            return group.subject
+    return None

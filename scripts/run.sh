@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Starts the action server and the Rasa server, waits until the bot answers,
+# prints where to talk to it, and stops both on Ctrl-C.
+set -euo pipefail
+RASA_PORT=${RASA_PORT:-5005}
+ACTIONS_PORT=${ACTIONS_PORT:-5055}
+LOG_DIR=${LOG_DIR:-var/log}
+mkdir -p "$LOG_DIR"
+
+pids=()
+stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap stop EXIT INT TERM
+
+.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" \
+  >"$LOG_DIR/actions.log" 2>&1 &
+pids+=($!)
+.venv/bin/rasa run --model models/assistant.tar.gz --port "$RASA_PORT" \
+  --credentials credentials.yml --endpoints endpoints.yml \
+  >"$LOG_DIR/rasa.log" 2>&1 &
+pids+=($!)
+
+echo "Starting the assistant (logs in $LOG_DIR/)..."
+for _ in $(seq 1 180); do
+  if curl -sf "http://localhost:$RASA_PORT/" >/dev/null; then
+    echo
+    echo "The assistant is running:"
+    echo "  REST:   http://localhost:$RASA_PORT/webhooks/rest/webhook"
+    echo "  try:    curl -s -XPOST localhost:$RASA_PORT/webhooks/rest/webhook \\"
+    echo "            -d '{\"sender\":\"u1\",\"message\":\"wordt stamceltherapie vergoed?\"}'"
+    echo "Stop with Ctrl-C."
+    wait -n "${pids[@]}"
+    echo "A server stopped; see $LOG_DIR/." >&2
+    exit 1
+  fi
+  if ! kill -0 "${pids[@]}" 2>/dev/null; then
+    echo "A server failed to start; see $LOG_DIR/." >&2
+    exit 1
+  fi
+  sleep 1
+done
+echo "The Rasa server did not answer within 180 s; see $LOG_DIR/rasa.log." >&2
+exit 1
