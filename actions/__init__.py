@@ -1,0 +1,1 @@
+"""Custom actions of the assistant, one class per action, grouped by subject."""

@@ -1,0 +1,37 @@
+"""Tells the helpline's number and hours, and whether it is open now."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from assistant.opening_hours import now_in_amsterdam, status_text
+
+
+class ActionHelpline(Action):
+    """Utters the helpline answer with today's open/closed status."""
+
+    def __init__(self, clock: Callable[[], datetime] = now_in_amsterdam) -> None:
+        """Create the action; `clock` is injectable for tests."""
+        self.clock = clock
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_helpline"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[EventType]:
+        """Utter `utter_helpline` with the open/closed status filled in."""
+        dispatcher.utter_message(
+            response="utter_helpline", open_status=status_text(self.clock())
+        )
+        return []
