@@ -1,0 +1,278 @@
+"""Runs the held-out evaluation set through a trained model and reports answer quality.
+
+Usage: python -m assistant.evaluate [--model models/assistant.tar.gz] [--out reports]
+
+Every message of tests/eval/messages.yml starts a new conversation; every
+conversation of tests/eval/conversations.yml is played turn by turn. The answer's
+topic is the name of the first response the assistant gives (`utter_<topic>`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL_DIR = ROOT / "tests" / "eval"
+NO_ANSWER = "no_answer"
+FALLBACK = "nlu_fallback"
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+# Answers that are not curated content: they can be unhelpful, never wrong content.
+NON_CONTENT = {
+    "greet",
+    "goodbye",
+    "thanks",
+    "bot_challenge",
+    "scope",
+    "helpline",
+    "personal_advice",
+    "emergency",
+    "clarify",
+    "out_of_scope",
+    "sources",
+    "fallback",
+    "not_in_sources",
+    NO_ANSWER,
+}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One user message with the topics that count as a right answer."""
+
+    text: str
+    expect: tuple[str, ...]
+    conversation: str | None = None
+
+
+@dataclass
+class Result:
+    """What the assistant answered to one turn."""
+
+    turn: Turn
+    topic: str
+    confidence: float = 1.0
+
+    @property
+    def right(self) -> bool:
+        """The answer is one of the expected topics."""
+        return self.topic in self.turn.expect
+
+    @property
+    def wrong_content(self) -> bool:
+        """A curated content answer on a topic that was not asked."""
+        return not self.right and self.topic not in NON_CONTENT
+
+
+@dataclass
+class Report:
+    """Aggregated results of one evaluation run."""
+
+    results: list[Result] = field(default_factory=list)
+
+    def rate(self, predicate) -> float:  # noqa: ANN001
+        """Share of turns for which the predicate holds."""
+        return sum(predicate(r) for r in self.results) / max(len(self.results), 1)
+
+    @property
+    def accuracy(self) -> float:
+        """Share of turns answered with an expected topic."""
+        return self.rate(lambda r: r.right)
+
+    @property
+    def wrong_content_rate(self) -> float:
+        """Share of turns answered with curated content that was not asked for."""
+        return self.rate(lambda r: r.wrong_content)
+
+    @property
+    def fallback_rate(self) -> float:
+        """Share of turns answered with the honest fallback."""
+        return self.rate(lambda r: r.topic == "fallback")
+
+    def at_threshold(self, threshold: float) -> Report:
+        """The answers had the fallback threshold been higher (never lower)."""
+        return Report(
+            [
+                Result(r.turn, "fallback" if r.confidence < threshold else r.topic)
+                for r in self.results
+            ]
+        )
+
+    def misses(self) -> Counter[tuple[str, str]]:
+        """Count (expected, given) pairs of wrong answers."""
+        return Counter(
+            ("/".join(r.turn.expect), r.topic) for r in self.results if not r.right
+        )
+
+
+def load_turns(eval_dir: Path = EVAL_DIR) -> tuple[list[Turn], list[list[Turn]]]:
+    """Load single messages and multi-turn conversations of the evaluation set."""
+    messages = yaml.safe_load((eval_dir / "messages.yml").read_text(encoding="utf-8"))
+    conversations = yaml.safe_load(
+        (eval_dir / "conversations.yml").read_text(encoding="utf-8")
+    )
+    singles = [Turn(m["text"], tuple(m["expect"])) for m in messages["messages"]]
+    dialogues = [
+        [Turn(t["text"], tuple(t["expect"]), c["name"]) for t in c["turns"]]
+        for c in conversations["conversations"]
+    ]
+    return singles, dialogues
+
+
+def free_port() -> int:
+    """Return a free TCP port on localhost."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def action_server(port: int) -> Iterator[None]:
+    """Run the project's action server on a port for the duration of the block."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(
+                ("127.0.0.1", port), timeout=1
+            ):
+                break
+            time.sleep(0.3)
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def topic_of(utter_action: str | None) -> str:
+    """Map a response name to its topic id ('utter_faq/x' and 'utter_x' give 'x')."""
+    if not utter_action:
+        return NO_ANSWER
+    return utter_action.split("/")[-1].removeprefix("utter_")
+
+
+def top_confidence(parse_data: dict) -> float:
+    """Return the confidence of the best intent other than `nlu_fallback`."""
+    ranking = parse_data.get("intent_ranking") or [parse_data.get("intent") or {}]
+    scores = [r.get("confidence") or 0.0 for r in ranking if r.get("name") != FALLBACK]
+    return max(scores, default=0.0)
+
+
+async def answer(agent, sender: str, text: str) -> tuple[str, float]:  # noqa: ANN001
+    """Send one message; return the topic of the first response and the confidence."""
+    from rasa.shared.core.events import BotUttered, UserUttered
+
+    await agent.handle_text(text, sender_id=sender)
+    tracker = await agent.processor.get_tracker(sender)
+    events = list(tracker.events)
+    last_user = max(i for i, e in enumerate(events) if isinstance(e, UserUttered))
+    confidence = top_confidence(events[last_user].parse_data)
+    for event in events[last_user:]:
+        if isinstance(event, BotUttered):
+            return topic_of(event.metadata.get("utter_action")), confidence
+    return NO_ANSWER, confidence
+
+
+async def evaluate(model: Path, action_url: str) -> Report:
+    """Play the whole evaluation set against a model and collect the answers."""
+    from rasa.core.agent import load_agent
+    from rasa.core.utils import AvailableEndpoints
+    from rasa.utils.endpoints import EndpointConfig
+
+    endpoints = AvailableEndpoints(action=EndpointConfig(url=action_url))
+    agent = await load_agent(model_path=str(model), endpoints=endpoints)
+    singles, dialogues = load_turns()
+    report = Report()
+    for turn in singles:
+        topic, confidence = await answer(agent, uuid.uuid4().hex, turn.text)
+        report.results.append(Result(turn, topic, confidence))
+    for dialogue in dialogues:
+        sender = uuid.uuid4().hex
+        for turn in dialogue:
+            topic, confidence = await answer(agent, sender, turn.text)
+            report.results.append(Result(turn, topic, confidence))
+    return report
+
+
+def markdown(report: Report, model: Path) -> str:
+    """Render a report as Markdown."""
+    lines = [
+        f"# Held-out evaluation, {date.today().isoformat()}",
+        "",
+        f"Model: `{model}`. Set: `tests/eval/` ({len(report.results)} turns).",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| topic accuracy | {report.accuracy:.1%} |",
+        f"| wrong-content rate | {report.wrong_content_rate:.1%} |",
+        f"| fallback rate | {report.fallback_rate:.1%} |",
+        "",
+        "## Fallback threshold",
+        "",
+        "What a higher `FallbackClassifier` threshold would have given on this set",
+        "(turns whose best intent scored below it fall back):",
+        "",
+        "| threshold | accuracy | wrong content | fallback |",
+        "|---|---|---|---|",
+        *[
+            f"| {t:.2f} | {at.accuracy:.1%} | {at.wrong_content_rate:.1%} "
+            f"| {at.fallback_rate:.1%} |"
+            for t in THRESHOLDS
+            for at in [report.at_threshold(t)]
+        ],
+        "",
+        "## Misses (expected → given)",
+        "",
+        "| expected | given | count | example |",
+        "|---|---|---|---|",
+    ]
+    examples = {
+        ("/".join(r.turn.expect), r.topic): r.turn.text
+        for r in report.results
+        if not r.right
+    }
+    for (expected, given), count in report.misses().most_common():
+        example = examples[(expected, given)].replace("|", "/")
+        lines.append(f"| {expected} | {given} | {count} | {example} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Evaluate the model on the held-out set and write reports/eval.md."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=ROOT / "models/assistant.tar.gz")
+    parser.add_argument("--out", type=Path, default=ROOT / "reports")
+    args = parser.parse_args(argv)
+    port = free_port()
+    with action_server(port):
+        report = asyncio.run(evaluate(args.model, f"http://127.0.0.1:{port}/webhook"))
+    args.out.mkdir(parents=True, exist_ok=True)
+    text = markdown(report, args.model)
+    (args.out / "eval.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
