@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import response_name
-from assistant.responses import response_text, source_line
+from assistant.responses import SOURCE_PREFIX, response_text, source_line
 
 
 class ActionLastSource(Action):
@@ -31,6 +31,10 @@ class ActionLastSource(Action):
         if last_topic:
             text = response_text(domain.get("responses", {}), response_name(last_topic))
             line = source_line(text)
-        intro = f"Mijn laatste antwoord komt uit deze bron. {line}\n" if line else ""
+        intro = ""
+        if line:
+            intro = (
+                f"Mijn laatste antwoord komt uit: {line.removeprefix(SOURCE_PREFIX)}\n"
+            )
         dispatcher.utter_message(response="utter_sources", last_source=intro)
         return []
