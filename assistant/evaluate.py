@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -30,6 +31,15 @@ ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT / "tests" / "eval"
 NO_ANSWER = "no_answer"
 FALLBACK = "nlu_fallback"
+SETS = (
+    (
+        "eval",
+        "Held-out evaluation",
+        EVAL_DIR / "messages.yml",
+        EVAL_DIR / "conversations.yml",
+    ),
+    ("acceptance", "Acceptance questions", EVAL_DIR / "acceptance.yml", None),
+)
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 # Answers that are not curated content: they can be unhelpful, never wrong content.
 NON_CONTENT = {
@@ -57,6 +67,7 @@ class Turn:
     text: str
     expect: tuple[str, ...]
     conversation: str | None = None
+    in_training_data: bool = False
 
 
 @dataclass
@@ -103,11 +114,20 @@ class Report:
         """Share of turns answered with the honest fallback."""
         return self.rate(lambda r: r.topic == "fallback")
 
+    @property
+    def unseen(self) -> Report:
+        """Only the turns whose text is not also a training example."""
+        return Report([r for r in self.results if not r.turn.in_training_data])
+
     def at_threshold(self, threshold: float) -> Report:
         """The answers had the fallback threshold been higher (never lower)."""
         return Report(
             [
-                Result(r.turn, "fallback" if r.confidence < threshold else r.topic)
+                Result(
+                    r.turn,
+                    "fallback" if r.confidence < threshold else r.topic,
+                    r.confidence,
+                )
                 for r in self.results
             ]
         )
@@ -119,16 +139,42 @@ class Report:
         )
 
 
-def load_turns(eval_dir: Path = EVAL_DIR) -> tuple[list[Turn], list[list[Turn]]]:
-    """Load single messages and multi-turn conversations of the evaluation set."""
-    messages = yaml.safe_load((eval_dir / "messages.yml").read_text(encoding="utf-8"))
-    conversations = yaml.safe_load(
-        (eval_dir / "conversations.yml").read_text(encoding="utf-8")
-    )
-    singles = [Turn(m["text"], tuple(m["expect"])) for m in messages["messages"]]
+def normalised(text: str) -> str:
+    """Lower-case a message and drop punctuation, to compare it with others."""
+    return " ".join(re.sub(r"[^\w ]", " ", text.lower()).split())
+
+
+def training_texts(data_dir: Path = ROOT / "data" / "nlu") -> set[str]:
+    """Return the normalised texts of all NLU training examples."""
+    texts = set()
+    for path in data_dir.glob("*.yml"):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            for line in item.get("examples", "").splitlines():
+                texts.add(normalised(line.strip().removeprefix("- ")))
+    return texts
+
+
+def load_turns(
+    messages: Path, conversations: Path | None
+) -> tuple[list[Turn], list[list[Turn]]]:
+    """Load single messages and (optionally) multi-turn conversations."""
+    seen = training_texts()
+
+    def turn(item: dict, conversation: str | None = None) -> Turn:
+        text = item["text"]
+        return Turn(text, tuple(item["expect"]), conversation, normalised(text) in seen)
+
+    singles = [
+        turn(m)
+        for m in yaml.safe_load(messages.read_text(encoding="utf-8"))["messages"]
+    ]
+    if conversations is None:
+        return singles, []
     dialogues = [
-        [Turn(t["text"], tuple(t["expect"]), c["name"]) for t in c["turns"]]
-        for c in conversations["conversations"]
+        [turn(t, c["name"]) for t in c["turns"]]
+        for c in yaml.safe_load(conversations.read_text(encoding="utf-8"))[
+            "conversations"
+        ]
     ]
     return singles, dialogues
 
@@ -194,7 +240,12 @@ async def answer(agent, sender: str, text: str) -> tuple[str, float]:  # noqa: A
     return NO_ANSWER, confidence
 
 
-async def evaluate(model: Path, action_url: str) -> Report:
+async def evaluate(
+    model: Path,
+    action_url: str,
+    messages: Path = EVAL_DIR / "messages.yml",
+    conversations: Path | None = EVAL_DIR / "conversations.yml",
+) -> Report:
     """Play the whole evaluation set against a model and collect the answers."""
     from rasa.core.agent import load_agent
     from rasa.core.utils import AvailableEndpoints
@@ -202,7 +253,7 @@ async def evaluate(model: Path, action_url: str) -> Report:
 
     endpoints = AvailableEndpoints(action=EndpointConfig(url=action_url))
     agent = await load_agent(model_path=str(model), endpoints=endpoints)
-    singles, dialogues = load_turns()
+    singles, dialogues = load_turns(messages, conversations)
     report = Report()
     for turn in singles:
         topic, confidence = await answer(agent, uuid.uuid4().hex, turn.text)
@@ -215,18 +266,22 @@ async def evaluate(model: Path, action_url: str) -> Report:
     return report
 
 
-def markdown(report: Report, model: Path) -> str:
+def markdown(report: Report, model: Path, title: str) -> str:
     """Render a report as Markdown."""
+    unseen = report.unseen
     lines = [
-        f"# Held-out evaluation, {date.today().isoformat()}",
+        f"# {title}, {date.today().isoformat()}",
         "",
-        f"Model: `{model}`. Set: `tests/eval/` ({len(report.results)} turns).",
+        f"Model: `{model}`. {len(report.results)} turns, of which "
+        f"{len(unseen.results)} are not also training examples.",
         "",
-        "| measure | value |",
-        "|---|---|",
-        f"| topic accuracy | {report.accuracy:.1%} |",
-        f"| wrong-content rate | {report.wrong_content_rate:.1%} |",
-        f"| fallback rate | {report.fallback_rate:.1%} |",
+        "| measure | all turns | turns not in training data |",
+        "|---|---|---|",
+        f"| topic accuracy | {report.accuracy:.1%} | {unseen.accuracy:.1%} |",
+        f"| wrong-content rate | {report.wrong_content_rate:.1%} "
+        f"| {unseen.wrong_content_rate:.1%} |",
+        f"| fallback rate | {report.fallback_rate:.1%} "
+        f"| {unseen.fallback_rate:.1%} |",
         "",
         "## Fallback threshold",
         "",
@@ -265,12 +320,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "reports")
     args = parser.parse_args(argv)
     port = free_port()
-    with action_server(port):
-        report = asyncio.run(evaluate(args.model, f"http://127.0.0.1:{port}/webhook"))
+    url = f"http://127.0.0.1:{port}/webhook"
     args.out.mkdir(parents=True, exist_ok=True)
-    text = markdown(report, args.model)
-    (args.out / "eval.md").write_text(text, encoding="utf-8")
-    print(text)
+    with action_server(port):
+        for name, title, messages, conversations in SETS:
+            report = asyncio.run(evaluate(args.model, url, messages, conversations))
+            text = markdown(report, args.model, title)
+            (args.out / f"{name}.md").write_text(text, encoding="utf-8")
+            print(text)
     return 0
 
 
