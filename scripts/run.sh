@@ -1,11 +1,26 @@
 #!/usr/bin/env bash
-# Starts the action server and the Rasa server, waits until the bot answers,
-# prints where to talk to it, and stops both on Ctrl-C.
+# Starts the action server and the Rasa server (which also serves the website),
+# waits until the bot answers, prints where to talk to it, and stops both on Ctrl-C.
 set -euo pipefail
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 LOG_DIR=${LOG_DIR:-var/log}
-mkdir -p "$LOG_DIR"
+mkdir -p "$LOG_DIR" var
+# No telemetry or crash reports: this machine reaches no analytics host anyway.
+export RASA_TELEMETRY_ENABLED=${RASA_TELEMETRY_ENABLED:-false}
+# The staff view of /kennisbank needs a token; without one, make one for this run.
+generated_token=""
+if [ -z "${STAFF_TOKEN:-}" ]; then
+  STAFF_TOKEN=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(18))')
+  generated_token=$STAFF_TOKEN
+fi
+export STAFF_TOKEN
+# endpoints.yml names the action server on 5055; another port gets its own copy.
+endpoints=endpoints.yml
+if [ "$ACTIONS_PORT" != 5055 ]; then
+  endpoints=var/endpoints.$ACTIONS_PORT.yml
+  sed "s#localhost:5055#localhost:$ACTIONS_PORT#" endpoints.yml >"$endpoints"
+fi
 
 pids=()
 stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
@@ -15,18 +30,25 @@ trap stop EXIT INT TERM
   >"$LOG_DIR/actions.log" 2>&1 &
 pids+=($!)
 .venv/bin/rasa run --model models/assistant.tar.gz --port "$RASA_PORT" \
-  --credentials credentials.yml --endpoints endpoints.yml \
+  --credentials credentials.yml --endpoints "$endpoints" \
   >"$LOG_DIR/rasa.log" 2>&1 &
 pids+=($!)
 
 echo "Starting the assistant (logs in $LOG_DIR/)..."
 for _ in $(seq 1 180); do
-  if curl -sf "http://localhost:$RASA_PORT/" >/dev/null; then
+  if curl -sf "http://localhost:$RASA_PORT/webhooks/web/" >/dev/null; then
     echo
     echo "The assistant is running:"
-    echo "  REST:   http://localhost:$RASA_PORT/webhooks/rest/webhook"
-    echo "  try:    curl -s -XPOST localhost:$RASA_PORT/webhooks/rest/webhook \\"
-    echo "            -d '{\"sender\":\"u1\",\"message\":\"wordt stamceltherapie vergoed?\"}'"
+    echo "  chat:        http://localhost:$RASA_PORT/"
+    echo "  kennisbank:  http://localhost:$RASA_PORT/kennisbank"
+    if [ -n "$generated_token" ]; then
+      echo "  staff token: $generated_token   (made for this run; set STAFF_TOKEN to choose one)"
+    else
+      echo "  staff token: the one in STAFF_TOKEN"
+    fi
+    echo "  REST:        http://localhost:$RASA_PORT/webhooks/rest/webhook"
+    echo "  try:         curl -s -XPOST localhost:$RASA_PORT/webhooks/rest/webhook \\"
+    echo "                 -d '{\"sender\":\"u1\",\"message\":\"wordt stamceltherapie vergoed?\"}'"
     echo "Stop with Ctrl-C."
     wait -n "${pids[@]}"
     echo "A server stopped; see $LOG_DIR/." >&2

@@ -1,0 +1,234 @@
+"""The website's Rasa input channel: chat and staff pages and their JSON API.
+
+Registered in credentials.yml as `web.channel.WebChannel`; the API lives under
+`/webhooks/web/`, the pages at `/` and `/kennisbank` (see `web.site` for how).
+Settings: `database` (SQLite file, default var/web.sqlite; the environment variable
+WEB_DB overrides it). The staff view needs the token in STAFF_TOKEN; unset, it is shut.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import os
+import re
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from rasa.core.channels.channel import (
+    CollectingOutputChannel,
+    InputChannel,
+    UserMessage,
+)
+from sanic import Blueprint
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from assistant.deidentify import deidentify, warm_up
+from assistant.opening_hours import now_in_amsterdam, status_text
+from web.knowledge import catalogue, search
+from web.messages import (
+    bot_message,
+    history,
+    is_content_topic,
+    topic_of,
+    unanswered_response,
+)
+from web.security import bearer_token, token_matches
+from web.site import SiteBlueprint, error, json_response, static_file
+from web.store import Store
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DATABASE = "var/web.sqlite"
+MAX_MESSAGE_LENGTH = 1000
+_SENDER = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+class _Collector(CollectingOutputChannel):
+    """Collects the bot's messages whole, keeping the response name (utter_action)."""
+
+    @classmethod
+    def name(cls) -> str:
+        """Return the output channel's name."""
+        return "web"
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """Keep the message as Rasa made it."""
+        self.messages.append(dict(message))
+
+
+def valid_sender(sender: Any) -> bool:
+    """Tell whether a sender id is a string of 8-64 letters, digits, '-' or '_'."""
+    return isinstance(sender, str) and bool(_SENDER.fullmatch(sender))
+
+
+def placeholder_values() -> dict[str, str]:
+    """Return what the chat fills into response placeholders right now."""
+    return {"open_status": status_text(now_in_amsterdam()), "last_source": ""}
+
+
+def _json_body(request: Request) -> dict[str, Any] | None:
+    """Return the request's JSON object, or None when it is not a JSON object."""
+    if not (request.content_type or "").startswith("application/json"):
+        return None
+    try:
+        body = request.json
+    except Exception:  # any parse error is the client's
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _plain(
+    method: Callable[[Request], Awaitable[HTTPResponse]],
+) -> Callable[[Request], Awaitable[HTTPResponse]]:
+    """Wrap a bound method in a plain function, which Sanic can name and tag."""
+
+    async def handler(request: Request) -> HTTPResponse:
+        return await method(request)
+
+    handler.__name__ = method.__name__.lstrip("_")
+    return handler
+
+
+def _load_deidentifier() -> None:
+    """Load the de-identifier, then move its data out of the garbage collector's way.
+
+    deduce keeps millions of lookup objects. Frozen (`gc.freeze`), full collections
+    no longer walk them during requests, and the process exits at once instead of
+    spending about 12 s collecting them.
+    """
+    warm_up()
+    gc.freeze()
+
+
+class WebChannel(InputChannel):
+    """Serves the chat page, the kennisbank and the staff view from the Rasa server."""
+
+    def __init__(self, store: Store, staff_token: str | None) -> None:
+        """Create the channel with its store and the staff token (None: shut)."""
+        self.store = store
+        self.staff_token = staff_token
+
+    @classmethod
+    def name(cls) -> str:
+        """Return the channel's name, which is also its URL prefix."""
+        return "web"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> WebChannel:
+        """Create the channel from its credentials.yml settings and the environment."""
+        settings = credentials or {}
+        path = os.environ.get("WEB_DB") or settings.get("database") or DEFAULT_DATABASE
+        token = os.environ.get("STAFF_TOKEN") or None
+        if not token:
+            logger.warning("STAFF_TOKEN is not set: the staff view is shut.")
+        return cls(Store(Path(path)), token)
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        """Return the blueprint with the pages and the JSON API."""
+        bp = SiteBlueprint("web_channel")
+        bp.add_route(static_file, "/static/<name:str>", methods=["GET"])
+        routes = {
+            "/": ("GET", self._health),
+            "/history": ("GET", self._history),
+            "/feedback": ("POST", self._feedback),
+            "/answers": ("GET", self._answers),
+            "/search": ("POST", self._search),
+            "/staff": ("GET", self._staff),
+        }
+        for uri, (method, handler) in routes.items():
+            bp.add_route(_plain(handler), uri, methods=[method])
+
+        async def message(request: Request) -> HTTPResponse:
+            return await self._message(request, on_new_message)
+
+        bp.add_route(message, "/message", methods=["POST"])
+        # The decorator form: Sanic 21.12 drops `bp.after_server_start(handler)`.
+        bp.listener("after_server_start")(self._warm_up)
+        return bp
+
+    async def _warm_up(self, *_: Any) -> None:
+        """Load the de-identifier's lists in the background, not on a first question."""
+        loaded = asyncio.get_running_loop().run_in_executor(None, _load_deidentifier)
+        loaded.add_done_callback(
+            lambda _: logger.info("Web channel: de-identifier ready.")
+        )
+
+    async def _health(self, request: Request) -> HTTPResponse:
+        return json_response({"status": "ok"})
+
+    async def _message(
+        self,
+        request: Request,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> HTTPResponse:
+        body = _json_body(request)
+        if body is None or not valid_sender(body.get("sender")):
+            return error("Verwacht: {sender, message}.")
+        text = body.get("message")
+        if not isinstance(text, str) or not text.strip():
+            return error("Het bericht is leeg.")
+        if len(text) > MAX_MESSAGE_LENGTH:
+            return error("Het bericht is te lang.", status=413)
+        collector = _Collector()
+        await on_new_message(
+            UserMessage(text.strip(), collector, body["sender"], input_channel="web")
+        )
+        messages = [bot_message(m) for m in collector.messages]
+        no_answer = unanswered_response(messages)
+        if no_answer and not text.startswith("/"):
+            question = await asyncio.to_thread(deidentify, text.strip())
+            await asyncio.to_thread(
+                self.store.add_unanswered, question, topic_of(no_answer) or no_answer
+            )
+        return json_response({"messages": messages})
+
+    async def _history(self, request: Request) -> HTTPResponse:
+        sender = request.args.get("sender")
+        if not valid_sender(sender):
+            return error("Onbekend gesprek.")
+        tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
+        events = [event.as_dict() for event in tracker.events] if tracker else []
+        return json_response({"messages": history(events)})
+
+    async def _feedback(self, request: Request) -> HTTPResponse:
+        body = _json_body(request) or {}
+        topic, useful = body.get("topic"), body.get("useful")
+        responses = request.app.ctx.agent.domain.responses
+        topics = {topic_of(name) for name in responses}
+        if not isinstance(useful, bool) or topic not in topics:
+            return error("Verwacht: {topic, useful}.")
+        if not is_content_topic(topic):
+            return error("Over dit antwoord wordt geen reactie gevraagd.")
+        await asyncio.to_thread(self.store.add_feedback, topic, useful)
+        return json_response({"stored": True})
+
+    async def _answers(self, request: Request) -> HTTPResponse:
+        responses = request.app.ctx.agent.domain.responses
+        return json_response({"groups": catalogue(responses, placeholder_values())})
+
+    async def _search(self, request: Request) -> HTTPResponse:
+        body = _json_body(request) or {}
+        question = body.get("question")
+        if not isinstance(question, str) or not question.strip():
+            return error("Typ de vraag van de beller.")
+        if len(question) > MAX_MESSAGE_LENGTH:
+            return error("De vraag is te lang.", status=413)
+        agent = request.app.ctx.agent
+        parsed = await agent.parse_message(question.strip())
+        ranking = parsed.get("intent_ranking") or []
+        results = search(ranking, agent.domain.responses, placeholder_values())
+        return json_response({"results": results})
+
+    async def _staff(self, request: Request) -> HTTPResponse:
+        given = bearer_token(request.headers.get("authorization"))
+        if not token_matches(self.staff_token, given):
+            return error("Geen toegang: onjuiste of ontbrekende toegangscode.", 401)
+        unanswered = await asyncio.to_thread(self.store.unanswered)
+        feedback = await asyncio.to_thread(self.store.feedback_counts)
+        return json_response({"unanswered": unanswered, "feedback": feedback})
