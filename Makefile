@@ -19,7 +19,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install spacy train run test lint unit validate stories eval clean
+.PHONY: help install spacy train run test lint unit validate stories web browser eval clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -40,14 +40,20 @@ $(MODEL): $(TRAIN_INPUTS)
 run: $(MODEL)  ## set up, train if stale, start the servers and print the URL
 	scripts/run.sh
 
-test: lint unit validate stories  ## set up and run every test
+test: lint unit validate stories web  ## set up and run every test
 
 lint: $(VENV_STAMP)  ## ruff and black
-	$(VENV)/bin/ruff check actions assistant tests
-	$(VENV)/bin/black --check --quiet actions assistant tests
+	$(VENV)/bin/ruff check actions assistant tests web
+	$(VENV)/bin/black --check --quiet actions assistant tests web
 
-unit: $(SPACY_MODEL)  ## pytest: actions, pure logic, content
-	$(PY) -m pytest -q
+unit: $(SPACY_MODEL)  ## pytest: actions, pure logic, content (no servers, no browser)
+	$(PY) -m pytest -q -m "not server and not browser"
+
+browser:  ## Debian's chromium, chromium-driver and an emoji font for the browser tests
+	scripts/install_browser.sh
+
+web: $(MODEL) browser  ## the website on real servers in headless Chromium; screenshots in tests/screenshots/
+	$(PY) -m pytest -q tests/web -m "server or browser"
 
 validate: $(VENV_STAMP)  ## rasa data validate, warnings fail
 	$(RASA) data validate --fail-on-warnings
@@ -61,4 +67,4 @@ eval: $(MODEL)  ## NLU cross-validation and held-out evaluation (not a pass/fail
 	$(PY) -m assistant.evaluate --out reports
 
 clean:  ## remove what make built here (the cached environment stays)
-	rm -rf build models results .pytest_cache .ruff_cache
+	rm -rf build models results tests/screenshots .pytest_cache .ruff_cache
