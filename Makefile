@@ -9,7 +9,7 @@ PY          := $(VENV)/bin/python
 RASA        := $(VENV)/bin/rasa
 CACHE_DIR   ?= $(HOME)/.cache/stamcel-assistent
 REQ_HASH    := $(shell cat requirements.txt requirements-lock.txt | sha256sum | cut -c1-16)
-VENV_STAMP  := $(VENV)/.complete
+VENV_STAMP  := build/.venv-$(REQ_HASH)
 SPACY_MODEL := build/spacy_nl/meta.json
 MODEL       := models/assistant.tar.gz
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
@@ -27,6 +27,7 @@ help:  ## list the targets
 install: $(VENV_STAMP)  ## create the Python 3.10 environment with the pinned requirements
 $(VENV_STAMP): requirements.txt requirements-lock.txt scripts/setup_venv.sh
 	scripts/setup_venv.sh $(VENV) $(CACHE_DIR)/venv-$(REQ_HASH)
+	@mkdir -p build && touch $@
 
 spacy: $(SPACY_MODEL)  ## build the project's Dutch spaCy pipeline
 $(SPACY_MODEL): $(VENV_STAMP) assistant/spacy_pipeline.py assistant/domain_terms.py assistant/domain_terms.yml

@@ -20,4 +20,3 @@ if [ -e "$link" ] && [ ! -L "$link" ]; then
   rm -rf "$link"
 fi
 ln -sfn "$target" "$link"
-touch "$target/.complete"
