@@ -33,8 +33,7 @@ class ActionLastSource(Action):
             line = source_line(text)
         intro = ""
         if line:
-            intro = (
-                f"Mijn laatste antwoord komt uit: {line.removeprefix(SOURCE_PREFIX)}\n"
-            )
+            cited = line.removeprefix(SOURCE_PREFIX).strip()
+            intro = f"Mijn laatste antwoord komt uit: {cited}\n"
         dispatcher.utter_message(response="utter_sources", last_source=intro)
         return []

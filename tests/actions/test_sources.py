@@ -14,8 +14,9 @@ async def sources_message(tracker, domain):
 async def test_names_the_source_of_the_last_answer(tracker_for, domain):
     tracker = tracker_for("sources", slots={"last_topic": "cordblood_donation"})
     message = await sources_message(tracker, domain)
-    assert "NVOG-standpunt Opslaan navelstrengbloed, 10 juli 2025" in (
-        message["last_source"]
+    assert message["last_source"] == (
+        "Mijn laatste antwoord komt uit: "
+        "NVOG-standpunt Opslaan navelstrengbloed, 10 juli 2025\n"
     )
 
 
