@@ -4,6 +4,9 @@ Registered in credentials.yml as `web.channel.WebChannel`; the API lives under
 `/webhooks/web/`, the pages at `/` and `/kennisbank` (see `web.site` for how).
 Settings: `database` (SQLite file, default var/web.sqlite; the environment variable
 WEB_DB overrides it). The staff view needs the token in STAFF_TOKEN; unset, it is shut.
+Messages follow the input rules of `web.input_rules`, shared with the REST channel
+(`web.rest`) through `web.turn`; GET /webhooks/web/health reports the tracker store
+and the action server.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ import asyncio
 import gc
 import logging
 import os
-import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,14 @@ from sanic.response import HTTPResponse
 
 from assistant.deidentify import deidentify, warm_up
 from assistant.opening_hours import now_in_amsterdam, status_text
+from web.health import DEIDENTIFIER_READY, health_report
+from web.input_rules import (
+    MAX_MESSAGE_LENGTH,
+    InputError,
+    strip_control_characters,
+    valid_sender,
+    without_command_prefix,
+)
 from web.knowledge import catalogue, search
 from web.messages import (
     bot_message,
@@ -36,15 +46,21 @@ from web.messages import (
     topic_of,
     unanswered_response,
 )
+from web.rate_limit import rate_limited_message
 from web.security import bearer_token, token_matches
 from web.site import SiteBlueprint, error, json_response, static_file
-from web.store import Store
+from web.store import DEFAULT_DATABASE, Store
+from web.turn import (
+    Notice,
+    RateLimited,
+    Reply,
+    client_address,
+    refusal,
+    run_turn,
+    shared_gate,
+)
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_DATABASE = "var/web.sqlite"
-MAX_MESSAGE_LENGTH = 1000
-_SENDER = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 class _Collector(CollectingOutputChannel):
@@ -58,11 +74,6 @@ class _Collector(CollectingOutputChannel):
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         """Keep the message as Rasa made it."""
         self.messages.append(dict(message))
-
-
-def valid_sender(sender: Any) -> bool:
-    """Tell whether a sender id is a string of 8-64 letters, digits, '-' or '_'."""
-    return isinstance(sender, str) and bool(_SENDER.fullmatch(sender))
 
 
 def placeholder_values() -> dict[str, str]:
@@ -79,6 +90,20 @@ def _json_body(request: Request) -> dict[str, Any] | None:
     except Exception:  # any parse error is the client's
         return None
     return body if isinstance(body, dict) else None
+
+
+def notice_message(notice: Notice) -> dict[str, Any]:
+    """Return a channel notice as a bot message of the chat page."""
+    return bot_message({"text": notice.text, "utter_action": notice.kind})
+
+
+def page_messages(reply: Reply) -> list[dict[str, Any]]:
+    """Return a turn's notices and bot messages as the chat page's messages."""
+    return (
+        [notice_message(n) for n in reply.before]
+        + [bot_message(m) for m in reply.messages]
+        + [notice_message(n) for n in reply.after]
+    )
 
 
 def _plain(
@@ -102,6 +127,16 @@ def _load_deidentifier() -> None:
     """
     warm_up()
     gc.freeze()
+    DEIDENTIFIER_READY.set()
+
+
+def _report_deidentifier(loaded: asyncio.Future) -> None:
+    """Log whether the de-identifier loaded (the health report waits for it)."""
+    problem = loaded.exception()
+    if problem is None:
+        logger.info("Web channel: de-identifier ready.")
+    else:
+        logger.error("The de-identifier did not load (%s).", type(problem).__name__)
 
 
 class WebChannel(InputChannel):
@@ -134,7 +169,8 @@ class WebChannel(InputChannel):
         bp = SiteBlueprint("web_channel")
         bp.add_route(static_file, "/static/<name:str>", methods=["GET"])
         routes = {
-            "/": ("GET", self._health),
+            "/": ("GET", self._alive),
+            "/health": ("GET", self._health),
             "/history": ("GET", self._history),
             "/feedback": ("POST", self._feedback),
             "/answers": ("GET", self._answers),
@@ -155,38 +191,43 @@ class WebChannel(InputChannel):
     async def _warm_up(self, *_: Any) -> None:
         """Load the de-identifier's lists in the background, not on a first question."""
         loaded = asyncio.get_running_loop().run_in_executor(None, _load_deidentifier)
-        loaded.add_done_callback(
-            lambda _: logger.info("Web channel: de-identifier ready.")
-        )
+        loaded.add_done_callback(_report_deidentifier)
+
+    async def _alive(self, request: Request) -> HTTPResponse:
+        return json_response({"status": "ok"})
 
     async def _health(self, request: Request) -> HTTPResponse:
-        return json_response({"status": "ok"})
+        report = await health_report(request.app.ctx.agent)
+        return json_response(
+            report, status=503 if report["status"] == "starting" else 200
+        )
 
     async def _message(
         self,
         request: Request,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> HTTPResponse:
-        body = _json_body(request)
-        if body is None or not valid_sender(body.get("sender")):
-            return error("Verwacht: {sender, message}.")
-        text = body.get("message")
-        if not isinstance(text, str) or not text.strip():
-            return error("Het bericht is leeg.")
-        if len(text) > MAX_MESSAGE_LENGTH:
-            return error("Het bericht is te lang.", status=413)
-        collector = _Collector()
-        await on_new_message(
-            UserMessage(text.strip(), collector, body["sender"], input_channel="web")
-        )
-        messages = [bot_message(m) for m in collector.messages]
+        try:
+            reply = await run_turn(request, on_new_message, _Collector(), self.name())
+        except InputError as problem:
+            return refusal(problem)
+        messages = page_messages(reply)
         no_answer = unanswered_response(messages)
-        if no_answer and not text.startswith("/"):
-            question = await asyncio.to_thread(deidentify, text.strip())
-            await asyncio.to_thread(
-                self.store.add_unanswered, question, topic_of(no_answer) or no_answer
+        if no_answer and not reply.text.startswith("/"):
+            await self._remember_unanswered(
+                reply.text, topic_of(no_answer) or no_answer
             )
         return json_response({"messages": messages})
+
+    async def _remember_unanswered(self, text: str, response: str) -> None:
+        """Store the de-identified question for the staff; a failure only logs."""
+        try:
+            question = await asyncio.to_thread(deidentify, text)
+            await asyncio.to_thread(self.store.add_unanswered, question, response)
+        except Exception as problem:  # the user still gets the answer
+            logger.error(
+                "Could not store an unanswered question (%s).", type(problem).__name__
+            )
 
     async def _history(self, request: Request) -> HTTPResponse:
         sender = request.args.get("sender")
@@ -213,14 +254,19 @@ class WebChannel(InputChannel):
         return json_response({"groups": catalogue(responses, placeholder_values())})
 
     async def _search(self, request: Request) -> HTTPResponse:
+        wait = shared_gate().limits.client.retry_after(client_address(request))
+        if wait:
+            return refusal(RateLimited(rate_limited_message(wait), wait))
         body = _json_body(request) or {}
         question = body.get("question")
-        if not isinstance(question, str) or not question.strip():
+        if isinstance(question, str):
+            question = without_command_prefix(strip_control_characters(question))
+        if not isinstance(question, str) or not question:
             return error("Typ de vraag van de beller.")
         if len(question) > MAX_MESSAGE_LENGTH:
             return error("De vraag is te lang.", status=413)
         agent = request.app.ctx.agent
-        parsed = await agent.parse_message(question.strip())
+        parsed = await agent.parse_message(question)
         ranking = parsed.get("intent_ranking") or []
         results = search(ranking, agent.domain.responses, placeholder_values())
         return json_response({"results": results})

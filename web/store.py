@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+DEFAULT_DATABASE = "var/web.sqlite"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
     id INTEGER PRIMARY KEY,
@@ -70,6 +71,20 @@ class Store:
                 "INSERT INTO unanswered (question, response, created) VALUES (?, ?, ?)",
                 (question, response, minute(when)),
             )
+
+    def delete_before(self, moment: datetime) -> dict[str, int]:
+        """Delete feedback and unanswered questions stored before `moment`.
+
+        Returns:
+            The number of rows deleted per table.
+        """
+        cutoff = minute(moment)  # the same text form, so text order is time order
+        deleted = {}
+        with self._connect() as db:
+            for table in ("feedback", "unanswered"):
+                cursor = db.execute(f"DELETE FROM {table} WHERE created < ?", (cutoff,))
+                deleted[table] = cursor.rowcount
+        return deleted
 
     def feedback_counts(self) -> list[dict[str, Any]]:
         """Return per topic how often it was useful and not useful, worst first."""
