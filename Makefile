@@ -19,7 +19,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install spacy train run test lint unit validate stories web browser eval clean
+.PHONY: help install spacy train run test lint unit validate stories web browser eval purge loadtest clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -66,6 +66,13 @@ stories: $(MODEL)  ## rasa test stories; any failed story fails the build
 eval: $(MODEL)  ## NLU cross-validation and held-out evaluation (not a pass/fail gate)
 	$(RASA) test nlu --cross-validation --folds 5 --out results/cross-validation
 	$(PY) -m assistant.evaluate --out reports
+
+purge: $(VENV_STAMP)  ## delete conversations, feedback and unanswered questions older than RETENTION_DAYS (30)
+	$(PY) -m assistant.purge
+
+loadtest: $(MODEL)  ## larger load and fuzz runs of the public channels (not part of make test)
+	LOAD_CONVERSATIONS=500 LOAD_TIMEOUT=900 TURN_QUEUE_TIMEOUT=120 FUZZ_EXAMPLES=300 \
+		$(PY) -m pytest -q -s tests/web/test_load.py tests/web/test_fuzz_http.py -m server
 
 clean:  ## remove what make built here (the cached environment stays)
 	rm -rf build models results tests/screenshots .pytest_cache .ruff_cache

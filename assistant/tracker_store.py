@@ -5,19 +5,40 @@ assistant.tracker_store.DeidentifyingSQLTrackerStore`, with the usual SQLTracker
 settings (SQLite by default, PostgreSQL by `dialect`).
 NLU and the policies work on the original text in memory; only the stored copy of each
 new user event is de-identified.
+
+Two differences from Rasa's SQLTrackerStore, for when the database is unavailable:
+
+- At start-up Rasa's store retries every 5 s forever, so the server never comes up.
+  This one waits at most TRACKER_STORE_START_WAIT seconds (default 15), then starts
+  without the database and creates its tables on the first operation that reaches it.
+- Every failure and recovery is recorded in `assistant.store_health` (logged at ERROR),
+  which the web channel reports; Rasa's FailSafeTrackerStore then keeps the
+  conversation in memory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
-from collections.abc import Iterator
-from typing import Any
+import logging
+import os
+import time
+from collections.abc import Awaitable, Callable, Generator, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
 
-from rasa.core.tracker_store import SQLTrackerStore
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore, create_engine_kwargs
 from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.deidentify import deidentify
+from assistant.store_health import TRACKER_STORE_HEALTH
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_START_WAIT = 15.0  # seconds to wait for the database at start-up
+T = TypeVar("T")
 
 
 def deidentified(event: Event) -> Event:
@@ -30,8 +51,114 @@ def deidentified(event: Event) -> Event:
     return clean
 
 
+def start_wait() -> float:
+    """Return the seconds to wait for the database at start-up (env variable)."""
+    return float(os.environ.get("TRACKER_STORE_START_WAIT", DEFAULT_START_WAIT))
+
+
+def _prepare_sqlite_folder(dialect: str, db: str) -> None:
+    """Create the folder of an SQLite file (e.g. var/), as a fresh clone lacks it."""
+    if dialect == "sqlite" and db and db != ":memory:":
+        with contextlib.suppress(OSError):
+            Path(db).parent.mkdir(parents=True, exist_ok=True)
+
+
 class DeidentifyingSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore that de-identifies user messages before they are written."""
+
+    def __init__(
+        self,
+        domain: Any = None,
+        dialect: str = "sqlite",
+        host: str | None = None,
+        port: int | None = None,
+        db: str = "rasa.db",
+        username: str | None = None,
+        password: str | None = None,
+        event_broker: Any = None,
+        login_db: str | None = None,
+        query: dict | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Connect like SQLTrackerStore, but start without the database if down."""
+        _prepare_sqlite_folder(dialect, db)
+        url = self.get_db_url(
+            dialect, host, port, db, username, password, login_db, query
+        )
+        error = self._wait_for_database(url, start_wait())
+        self._tables_ready = error is None
+        if error is None:
+            super().__init__(
+                domain=domain,
+                dialect=dialect,
+                host=host,
+                port=port,
+                db=db,
+                username=username,
+                password=password,
+                event_broker=event_broker,
+                login_db=login_db,
+                query=query,
+                **kwargs,
+            )
+            return
+        self.engine = sa.create_engine(url, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        TrackerStore.__init__(self, domain, event_broker, **kwargs)
+        TRACKER_STORE_HEALTH.failed("start-up", error)
+
+    def _wait_for_database(self, url: Any, wait: float) -> Exception | None:
+        """Try to reach the database and create the tables for up to `wait` seconds."""
+        deadline = time.monotonic() + wait
+        while True:
+            engine = sa.create_engine(url, **create_engine_kwargs(url))
+            try:
+                self.Base.metadata.create_all(engine)
+                return None
+            except Exception as error:  # any driver error means: not usable now
+                if time.monotonic() >= deadline:
+                    return error
+                time.sleep(min(1.0, max(deadline - time.monotonic(), 0.0)))
+            finally:
+                engine.dispose()
+
+    @contextlib.contextmanager
+    def session_scope(self) -> Generator[Any, None, None]:
+        """Provide a session; first create the tables if start-up could not."""
+        if not self._tables_ready:
+            self.Base.metadata.create_all(self.engine)
+            self._tables_ready = True
+        with super().session_scope() as session:
+            yield session
+
+    async def _watched(self, operation: str, call: Callable[[], Awaitable[T]]) -> T:
+        """Run a database operation and record its success or failure."""
+        try:
+            result = await call()
+        except Exception as error:
+            TRACKER_STORE_HEALTH.failed(operation, error)
+            raise
+        TRACKER_STORE_HEALTH.succeeded()
+        return result
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the tracker's new events (user text de-identified)."""
+        parent = super()
+        await self._watched("save", lambda: parent.save(tracker))
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """Return the tracker of the latest session, or None."""
+        parent = super()
+        return await self._watched("retrieve", lambda: parent.retrieve(sender_id))
+
+    async def retrieve_full_tracker(
+        self, conversation_id: str
+    ) -> DialogueStateTracker | None:
+        """Return the tracker with every session, or None."""
+        parent = super()
+        return await self._watched(
+            "retrieve", lambda: parent.retrieve_full_tracker(conversation_id)
+        )
 
     def _additional_events(
         self, session: Any, tracker: DialogueStateTracker

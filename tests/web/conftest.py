@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 
 from tests.web.support import (
+    Server,
     Site,
     free_port,
     set_viewport,
     start_process,
-    stop_processes,
     wait_until_ready,
 )
 
@@ -56,6 +56,31 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+# The test servers' settings: short action timeout, a CORS origin, limits that tests
+# can reach, and the client address taken from X-Forwarded-For (one proxy), so tests
+# can speak as different clients.
+TEST_SETTINGS = {
+    "ACTION_TIMEOUT": "2",
+    "CORS_ORIGINS": "https://allowed.example",
+    "RATE_LIMIT_SENDER": "10/10",
+    "RATE_LIMIT_IP": "60/10",
+    "SANIC_PROXIES_COUNT": "1",
+    "TRACKER_STORE_START_WAIT": "5",
+}
+
+
+def endpoints_yml(actions_port: int, tracker_db: Path) -> str:
+    """The endpoints of the test servers: their action server, the SQLite store."""
+    return (
+        "action_endpoint:\n"
+        f'  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+        "tracker_store:\n"
+        "  type: assistant.tracker_store.DeidentifyingSQLTrackerStore\n"
+        "  dialect: sqlite\n"
+        f'  db: "{tracker_db}"\n'
+    )
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     if not MODEL.exists():
@@ -64,11 +89,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     model = var_dir / "model.tar.gz"
     shutil.copy(MODEL, model)  # the original may be retrained while tests run
     actions_port, rasa_port = free_port(), free_port()
+    tracker_db = var_dir / "db" / "tracker.db"
     endpoints = var_dir / "endpoints.yml"
-    endpoints.write_text(
-        "action_endpoint:\n" f'  url: "http://127.0.0.1:{actions_port}/webhook"\n',
-        encoding="utf-8",
-    )
+    endpoints.write_text(endpoints_yml(actions_port, tracker_db), encoding="utf-8")
     token = secrets.token_urlsafe(24)
     env = {
         **os.environ,
@@ -78,34 +101,35 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         "RASA_TELEMETRY_ENABLED": "false",
         "WEB_DB": str(var_dir / "web.sqlite"),
         "STAFF_TOKEN": token,
+        **TEST_SETTINGS,
     }
-    rasa = str(ROOT / ".venv" / "bin" / "rasa")
-    actions_log, rasa_log = var_dir / "actions.log", var_dir / "rasa.log"
-    actions = start_process(
-        [rasa, "run", "actions", "--actions", "actions", "--port", str(actions_port)],
-        actions_log,
+    for name in ("RASA_ENABLE_API", "RASA_AUTH_TOKEN", "RASA_JWT_SECRET"):
+        env.pop(name, None)
+    python = str(ROOT / ".venv" / "bin" / "python")
+    actions = Server(
+        "action",
+        [str(ROOT / ".venv" / "bin" / "rasa"), "run", "actions"]
+        + ["--actions", "actions", "--port", str(actions_port)],
+        var_dir / "actions.log",
         env,
+        f"http://127.0.0.1:{actions_port}/health",
     )
-    server = start_process(
-        [rasa, "run", "--model", str(model), "--interface", "127.0.0.1"]
-        + ["--port", str(rasa_port), "--credentials", "credentials.yml"]
-        + ["--endpoints", str(endpoints)],
-        rasa_log,
+    rasa = Server(
+        "Rasa",
+        [python, "-m", "assistant.server", "run", "--model", str(model)]
+        + ["--interface", "127.0.0.1", "--port", str(rasa_port)]
+        + ["--credentials", "credentials.yml", "--endpoints", str(endpoints)],
+        var_dir / "rasa.log",
         env,
+        f"http://127.0.0.1:{rasa_port}/webhooks/web/health",
     )
     try:
+        actions.process = start_process(actions.args, actions.log, env)
+        rasa.process = start_process(rasa.args, rasa.log, env)
         wait_until_ready(
             {
-                "action": (
-                    f"http://127.0.0.1:{actions_port}/health",
-                    actions,
-                    actions_log,
-                ),
-                "Rasa": (
-                    f"http://127.0.0.1:{rasa_port}/webhooks/web/",
-                    server,
-                    rasa_log,
-                ),
+                server.name: (server.ready_url, server.process, server.log)
+                for server in (actions, rasa)
             },
             START_TIMEOUT,
         )
@@ -114,9 +138,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             database=var_dir / "web.sqlite",
             staff_token=token,
             var_dir=var_dir,
+            tracker_db=tracker_db,
+            rasa=rasa,
+            actions=actions,
+            settings=dict(TEST_SETTINGS),
         )
     finally:
-        stop_processes(server, actions)
+        rasa.stop()
+        actions.stop()
 
 
 @pytest.fixture(scope="session")
