@@ -1,6 +1,12 @@
 """Runs the held-out evaluation set through a trained model and reports answer quality.
 
-Usage: python -m assistant.evaluate [--model models/assistant.tar.gz] [--out reports]
+Usage: python -m assistant.evaluate [--model models/assistant.tar.gz]
+       [--baseline models/baseline.tar.gz] [--folds 5] [--no-baseline] [--out reports]
+
+Writes reports/acceptance.md (this model) and reports/eval.md: this model and the
+default-pipeline baseline (baseline/config.yml, trained here when stale) side by side,
+with the NLU cross-validation macro F1 of both and the pictures eval*.png. With
+--no-baseline, reports/eval.md covers this model alone, as before.
 
 Every message of tests/eval/messages.yml starts a new conversation; every
 conversation of tests/eval/conversations.yml is played turn by turn. The answer's
@@ -12,11 +18,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections import Counter
@@ -30,6 +39,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT / "tests" / "eval"
 NO_ANSWER = "no_answer"
+BASELINE_NAME = "baseline"
 FALLBACK = "nlu_fallback"
 SETS = (
     (
@@ -250,7 +260,9 @@ async def evaluate(
     from rasa.core.agent import load_agent
     from rasa.core.utils import AvailableEndpoints
     from rasa.utils.endpoints import EndpointConfig
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_structlog(logging.WARNING)  # as `rasa run` would; no debug flood
     endpoints = AvailableEndpoints(action=EndpointConfig(url=action_url))
     agent = await load_agent(model_path=str(model), endpoints=endpoints)
     singles, dialogues = load_turns(messages, conversations)
@@ -313,21 +325,77 @@ def markdown(report: Report, model: Path, title: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def shown(path: Path) -> str:
+    """Return a path relative to the project when it is inside it."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def copied(model: Path, folder: Path) -> Path:
+    """Copy a model into a folder (the original may be retrained meanwhile)."""
+    target = folder / model.name
+    shutil.copy(model, target)
+    return target
+
+
+def compare(args: argparse.Namespace, url: str, work: Path) -> None:
+    """Evaluate this project's model and the baseline; write eval.md and the PNGs."""
+    from assistant import crossval, eval_compare, eval_plot, training
+
+    baseline_config = ROOT / "baseline" / "config.yml"
+    if training.is_stale(baseline_config, args.baseline.parent, BASELINE_NAME):
+        print("Training the default-pipeline baseline (stale or missing)...")
+        training.train(baseline_config, args.baseline.parent, BASELINE_NAME)
+    models = []
+    for label, model, config, results in (
+        ("this project", args.model, ROOT / "config.yml", "cross-validation"),
+        ("baseline", args.baseline, baseline_config, "cross-validation-baseline"),
+    ):
+        report = asyncio.run(evaluate(copied(model, work), url))
+        cv = None
+        if args.folds:
+            out = args.results / results
+            cv = crossval.cross_validate(config, out, args.folds)
+        models.append(eval_compare.Model(label, shown(model), report, cv))
+    ours, base = models
+    images = ["eval.png", "eval-confusion.png", "eval-confusion-baseline.png"]
+    eval_plot.comparison_chart(ours, base, args.out / images[0])
+    eval_plot.confusion_matrix(ours, args.out / images[1])
+    eval_plot.confusion_matrix(base, args.out / images[2])
+    text = eval_compare.markdown(ours, base, images, date.today())
+    (args.out / "eval.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Evaluate the model on the held-out set and write reports/eval.md."""
+    """Evaluate the model (and the baseline) and write the reports."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=ROOT / "models/assistant.tar.gz")
+    parser.add_argument(
+        "--baseline", type=Path, default=ROOT / "models" / f"{BASELINE_NAME}.tar.gz"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "reports")
+    parser.add_argument("--results", type=Path, default=ROOT / "results")
+    parser.add_argument(
+        "--folds", type=int, default=5, help="cross-validation folds (0: none)"
+    )
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="only this model, as before"
+    )
     args = parser.parse_args(argv)
+    args.model, args.baseline = args.model.resolve(), args.baseline.resolve()
     port = free_port()
     url = f"http://127.0.0.1:{port}/webhook"
     args.out.mkdir(parents=True, exist_ok=True)
-    with action_server(port):
-        for name, title, messages, conversations in SETS:
-            report = asyncio.run(evaluate(args.model, url, messages, conversations))
+    with action_server(port), tempfile.TemporaryDirectory() as work:
+        model = copied(args.model, Path(work))
+        sets = SETS[1:] if not args.no_baseline else SETS
+        for name, title, messages, conversations in sets:
+            report = asyncio.run(evaluate(model, url, messages, conversations))
             text = markdown(report, args.model, title)
             (args.out / f"{name}.md").write_text(text, encoding="utf-8")
             print(text)
+        if not args.no_baseline:
+            compare(args, url, Path(work))
     return 0
 
 
