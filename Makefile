@@ -73,5 +73,8 @@ loadtest: $(MODEL)  ## larger load and fuzz runs of the public channels (not par
 	LOAD_CONVERSATIONS=500 LOAD_TIMEOUT=900 TURN_QUEUE_TIMEOUT=120 FUZZ_EXAMPLES=300 \
 		$(PY) -m pytest -q -s tests/web/test_load.py tests/web/test_fuzz_http.py -m server
 
+# Scale-out targets (PostgreSQL, Redis lock store, several Rasa servers, nginx).
+-include scale/*.mk
+
 clean:  ## remove what make built here (the cached environment stays)
 	rm -rf build models results tests/screenshots .pytest_cache .ruff_cache
