@@ -15,6 +15,10 @@ What it adds to `rasa run` (other commands, e.g. `run actions`, pass unchanged):
   in-process, so it does not show in the process list.
 - SANIC_BACKLOG (default 1024 here, 100 in Rasa): connections the OS queues while
   the server is busy.
+- Speed (measured in reports/bench.md): TensorFlow runs each prediction on one
+  thread (TF_INTER_OP_PARALLELISM_THREADS and TF_INTRA_OP_PARALLELISM_THREADS,
+  default 1 here; the messages are small, and threads only fight over the cores), and
+  `assistant.speedups` prepares per-message work once.
 """
 
 from __future__ import annotations
@@ -22,10 +26,13 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
+
+from assistant import speedups
 
 DEFAULT_ACTION_TIMEOUT = 5.0
 DEFAULT_BACKLOG = 1024
+TF_THREADS = ("TF_INTER_OP_PARALLELISM_THREADS", "TF_INTRA_OP_PARALLELISM_THREADS")
 AUTH_FLAGS = ("--auth-token", "--jwt-secret")
 TRUE = ("1", "true", "yes", "on")
 
@@ -93,6 +100,13 @@ def set_action_timeout(seconds: float) -> None:
     rasa.utils.endpoints.DEFAULT_REQUEST_TIMEOUT = seconds
 
 
+def tune_for_serving(env: MutableMapping[str, str]) -> None:
+    """Use one TensorFlow thread per prediction (unless set) and apply the speed-ups."""
+    for name in TF_THREADS:
+        env.setdefault(name, "1")
+    speedups.install()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Apply the settings, then run Rasa's command line."""
     env = dict(os.environ)
@@ -105,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     # Rasa listens with a backlog of 100: a burst of more simultaneous connections
     # while the event loop is busy would be dropped.
     os.environ.setdefault("SANIC_BACKLOG", str(DEFAULT_BACKLOG))
+    if arguments[:1] == ["run"] and arguments[1:2] != ["actions"]:
+        tune_for_serving(os.environ)
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *arguments]

@@ -8,9 +8,7 @@
   machine. Here the validator is built and the schema checked once; a valid response
   costs about 0.5 ms, and an invalid one still gets Rasa's own error message.
 
-Usage: `from assistant.speedups import install; install()` before Rasa starts (e.g. in
-`assistant.server.main`), or `python -m assistant.speedups run [arguments of
-assistant.server]`, which does that and then runs `assistant.server`.
+`assistant.server` calls `install()` before Rasa starts.
 """
 
 from __future__ import annotations
@@ -50,15 +48,3 @@ def fast_action_result_validation() -> None:
 def install() -> None:
     """Apply every speed-up."""
     fast_action_result_validation()
-
-
-def main() -> None:
-    """Apply the speed-ups, then run `assistant.server` with the same arguments."""
-    install()
-    from assistant.server import main as server_main
-
-    server_main()
-
-
-if __name__ == "__main__":
-    main()

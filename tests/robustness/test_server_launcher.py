@@ -15,6 +15,7 @@ from assistant.server import (
     action_timeout,
     server_arguments,
     set_action_timeout,
+    tune_for_serving,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,3 +115,15 @@ def test_the_launcher_refuses_an_open_api_before_loading_rasa() -> None:
     )
     assert done.returncode != 0
     assert "RASA_AUTH_TOKEN" in done.stderr
+
+
+def test_serving_uses_one_tensorflow_thread_unless_set() -> None:
+    from rasa.core.actions.action import RemoteAction
+
+    env = {"TF_INTRA_OP_PARALLELISM_THREADS": "2"}
+    tune_for_serving(env)
+    assert env == {
+        "TF_INTRA_OP_PARALLELISM_THREADS": "2",
+        "TF_INTER_OP_PARALLELISM_THREADS": "1",
+    }
+    assert RemoteAction._validate_action_result.__name__ == "validate"  # prepared

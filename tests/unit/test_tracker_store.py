@@ -40,7 +40,8 @@ def conversation(sender, text=PERSONAL, at=None):
 
 async def test_user_text_is_stored_de_identified(store, tmp_path):
     await store.save(conversation("u1"))
-    stored = (tmp_path / "t.db").read_bytes()
+    # the file and its write-ahead log
+    stored = b"".join(path.read_bytes() for path in tmp_path.glob("t.db*"))
     for secret in (b"Jan", b"Jansen", b"111222333", b"12345678"):
         assert secret not in stored
     assert b"wordt het vergoed?" in stored
@@ -70,3 +71,22 @@ async def test_purge_deletes_only_old_conversations(store):
     assert await store.retrieve("old") is None
     assert await store.retrieve("new") is not None
     assert purge(store, now - 30 * 86400) == 0
+
+
+def test_sqlite_file_is_kept_open_in_wal_mode(store, tmp_path):
+    with store.engine.connect() as connection:
+        mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+        sync = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+    assert (mode, sync) == ("wal", 1)  # 1 is NORMAL
+    assert store.engine.pool.__class__.__name__ == "QueuePool"
+
+
+async def test_pooled_store_sees_what_another_store_deleted(store, tmp_path):
+    await store.save(conversation("old", at=time.time() - 40 * 86400))
+    await store.save(conversation("new"))
+    other = DeidentifyingSQLTrackerStore(  # its own engine, as the purge CLI has
+        domain=Domain.load("domain.yml"), dialect="sqlite", db=str(tmp_path / "t.db")
+    )
+    assert purge(other, time.time() - 30 * 86400) == 1
+    assert await store.retrieve("old") is None
+    assert await store.retrieve("new") is not None
