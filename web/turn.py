@@ -25,6 +25,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from assistant.store_health import TRACKER_STORE_HEALTH
+from web.busy import BusySenders, busy_senders_from_env
 from web.input_rules import (
     TRUNCATED_NOTICE,
     InputError,
@@ -55,6 +56,7 @@ OVERLOADED_MESSAGE = (
 )
 DEFAULT_CONCURRENT_TURNS = 8
 DEFAULT_QUEUE_TIMEOUT = 20.0  # seconds a turn may wait for its turn
+BUSY_MARGIN = 10.0  # seconds a shared busy claim outlives the queue timeout
 BUSY_MESSAGE = "Uw vorige bericht wordt nog verwerkt. Wacht even op het antwoord."
 NOTICE_TRUNCATED = "notice_truncated"
 NOTICE_STORE_DOWN = "notice_store_down"
@@ -109,6 +111,10 @@ class Reply:
 class Gate:
     """The state the channels share: rate limits, busy senders, free turn slots.
 
+    With REDIS_URL set, the rate limits and the busy senders are shared by every Rasa
+    server through Redis (web.rate_limit, web.busy); the turn slots stay per process,
+    as they protect this process's event loop.
+
     At most `turns` messages are inside Rasa at once; the others wait, at most
     `queue_timeout` seconds (then HTTP 503). Rasa runs NLU inside its event loop, so
     a flood of simultaneous turns would starve the loop: replies from the action
@@ -117,7 +123,7 @@ class Gate:
     """
 
     limits: RateLimits
-    busy: set[str] = field(default_factory=set)
+    busy: BusySenders = field(default_factory=BusySenders)
     turns: asyncio.Semaphore = field(
         default_factory=lambda: asyncio.Semaphore(DEFAULT_CONCURRENT_TURNS)
     )
@@ -127,14 +133,14 @@ class Gate:
 @lru_cache(maxsize=1)
 def shared_gate() -> Gate:
     """Return the process-wide gate, with its settings from the environment."""
+    queue_timeout = float(os.environ.get("TURN_QUEUE_TIMEOUT") or DEFAULT_QUEUE_TIMEOUT)
     return Gate(
         RateLimits.from_env(),
+        busy=busy_senders_from_env(ttl=queue_timeout + BUSY_MARGIN),
         turns=asyncio.Semaphore(
             int(os.environ.get("MAX_CONCURRENT_TURNS") or DEFAULT_CONCURRENT_TURNS)
         ),
-        queue_timeout=float(
-            os.environ.get("TURN_QUEUE_TIMEOUT") or DEFAULT_QUEUE_TIMEOUT
-        ),
+        queue_timeout=queue_timeout,
     )
 
 
@@ -218,9 +224,8 @@ async def run_turn(
     body = parse_body(request.body or b"", request.headers.get("content-type"))
     sender, raw_text = sender_of(body), message_of(body)
     _check_rate(gate, sender, client=False)
-    if sender in gate.busy:
+    if not gate.busy.claim(sender):
         raise RateLimited(BUSY_MESSAGE, 1.0)
-    gate.busy.add(sender)
     try:
         agent = request.app.ctx.agent
         offered: set[str] = set()
@@ -241,4 +246,4 @@ async def run_turn(
             reply.after.append(Notice(NOTICE_STORE_DOWN, STORE_DOWN_NOTICE))
         return reply
     finally:
-        gate.busy.discard(sender)
+        gate.busy.release(sender)
