@@ -3,22 +3,23 @@
 A second message of a conversation that arrives while its first is still being
 answered is refused (HTTP 429). Without REDIS_URL the claims live in the process;
 with it they also live in Redis, so a second message sent to another Rasa server
-behind the load balancer is refused the same way. A claim in Redis expires after
-`ttl` seconds, so a server that dies mid-turn blocks its conversation no longer than
-that; a turn that runs longer loses only this guard, as Rasa's lock store still
-handles one message of a conversation at a time. If Redis cannot be reached, the
-in-process claim alone applies.
+behind the load balancer is refused the same way. A claim in Redis lasts `ttl`
+seconds and is renewed while its turn runs (`keep`), so a server that dies mid-turn
+blocks its conversation for at most `ttl` seconds. Rasa's lock store, not this guard,
+makes sure one message of a conversation is handled at a time. If Redis cannot be
+reached, the in-process claim alone applies.
 """
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Mapping
 from typing import Any
 
 from web.rate_limit import KEY_PREFIX, hashed_key, redis_from_env, warn_redis_failed
 
-DEFAULT_TTL = 30.0  # seconds a claim in Redis lasts at most
+DEFAULT_TTL = 6.0  # seconds a claim in Redis lasts unless renewed
 
 # Delete the claim only if it is still ours (it may have expired and been re-claimed).
 RELEASE_SCRIPT = """
@@ -50,6 +51,9 @@ class BusySenders:
     def __contains__(self, sender: str) -> bool:
         """Tell whether `sender` is busy here."""
         return sender in self._busy
+
+    async def keep(self, sender: str) -> None:
+        """Keep the claim of `sender` alive until cancelled (nothing to do here)."""
 
 
 class RedisBusySenders(BusySenders):
@@ -86,6 +90,18 @@ class RedisBusySenders(BusySenders):
             return False
         self._tokens[sender] = token
         return True
+
+    async def keep(self, sender: str) -> None:
+        """Renew the claim of `sender` every third of its ttl until cancelled."""
+        import redis
+
+        key = self._key(sender)
+        while True:
+            await asyncio.sleep(self._ttl_ms / 3000)
+            try:
+                self._client.pexpire(key, self._ttl_ms)
+            except redis.RedisError as problem:
+                warn_redis_failed("claim not renewed", problem)
 
     def release(self, sender: str) -> None:
         """Mark `sender` free here and remove its claim from Redis."""

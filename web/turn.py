@@ -56,7 +56,6 @@ OVERLOADED_MESSAGE = (
 )
 DEFAULT_CONCURRENT_TURNS = 8
 DEFAULT_QUEUE_TIMEOUT = 20.0  # seconds a turn may wait for its turn
-BUSY_MARGIN = 10.0  # seconds a shared busy claim outlives the queue timeout
 BUSY_MESSAGE = "Uw vorige bericht wordt nog verwerkt. Wacht even op het antwoord."
 NOTICE_TRUNCATED = "notice_truncated"
 NOTICE_STORE_DOWN = "notice_store_down"
@@ -136,7 +135,7 @@ def shared_gate() -> Gate:
     queue_timeout = float(os.environ.get("TURN_QUEUE_TIMEOUT") or DEFAULT_QUEUE_TIMEOUT)
     return Gate(
         RateLimits.from_env(),
-        busy=busy_senders_from_env(ttl=queue_timeout + BUSY_MARGIN),
+        busy=busy_senders_from_env(),
         turns=asyncio.Semaphore(
             int(os.environ.get("MAX_CONCURRENT_TURNS") or DEFAULT_CONCURRENT_TURNS)
         ),
@@ -226,6 +225,7 @@ async def run_turn(
     _check_rate(gate, sender, client=False)
     if not gate.busy.claim(sender):
         raise RateLimited(BUSY_MESSAGE, 1.0)
+    keeping = asyncio.create_task(gate.busy.keep(sender))
     try:
         agent = request.app.ctx.agent
         offered: set[str] = set()
@@ -246,4 +246,5 @@ async def run_turn(
             reply.after.append(Notice(NOTICE_STORE_DOWN, STORE_DOWN_NOTICE))
         return reply
     finally:
+        keeping.cancel()
         gate.busy.release(sender)
