@@ -1,24 +1,20 @@
 """Rate limits and busy senders shared through a real Redis (REDIS_URL).
 
-Two limiters or claim sets on two Redis clients stand for two Rasa servers. The
-Redis server is Debian's redis-server, started on a free loopback port for this
-module (scale/install.sh installs it when missing).
+Two limiters or claim sets on two Redis clients stand for two Rasa servers, on the
+real Redis of tests/robustness/conftest.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import subprocess
 import time
-from collections.abc import Iterator
 
 import pytest
 import redis
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bench.servers import free_port
-from scale.services import Service, ServiceError, ensure_installed, start_redis
 from tests.robustness.test_turn_units import fake_request
 from web.busy import BusySenders, RedisBusySenders, busy_senders_from_env
 from web.rate_limit import (
@@ -30,33 +26,15 @@ from web.rate_limit import (
 from web.turn import Gate, RateLimited, run_turn
 
 
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    try:
-        ensure_installed()
-        service = start_redis(tmp_path_factory.mktemp("redis"), free_port())
-    except (subprocess.CalledProcessError, ServiceError, OSError) as problem:
-        pytest.skip(f"redis-server could not be installed or started: {problem}")
-    yield service
-    service.stop()
-
-
-@pytest.fixture
-def url(redis_server: Service) -> str:
-    address = f"redis://127.0.0.1:{redis_server.port}/3"
-    redis.Redis.from_url(address).flushdb()
-    return address
-
-
-def client(url: str) -> redis.Redis:
+def client(redis_url: str) -> redis.Redis:
     """A client of its own, as each Rasa server has."""
-    return redis.Redis.from_url(url)
+    return redis.Redis.from_url(redis_url)
 
 
-def test_two_servers_count_against_one_window(url: str) -> None:
+def test_two_servers_count_against_one_window(redis_url: str) -> None:
     limit = Limit(3, 1.0)
-    one = RedisSlidingWindowLimiter(limit, client(url), "t:")
-    two = RedisSlidingWindowLimiter(limit, client(url), "t:")
+    one = RedisSlidingWindowLimiter(limit, client(redis_url), "t:")
+    two = RedisSlidingWindowLimiter(limit, client(redis_url), "t:")
     assert [one.retry_after("u"), two.retry_after("u"), one.retry_after("u")] == [
         0.0
     ] * 3
@@ -74,8 +52,8 @@ def test_in_memory_limiters_of_two_servers_do_not_share() -> None:
     assert two.retry_after("u") == 0.0
 
 
-def test_refused_requests_do_not_extend_the_wait(url: str) -> None:
-    limiter = RedisSlidingWindowLimiter(Limit(1, 0.6), client(url), "t:")
+def test_refused_requests_do_not_extend_the_wait(redis_url: str) -> None:
+    limiter = RedisSlidingWindowLimiter(Limit(1, 0.6), client(redis_url), "t:")
     assert limiter.retry_after("u") == 0.0
     for _ in range(5):
         time.sleep(0.05)
@@ -84,8 +62,8 @@ def test_refused_requests_do_not_extend_the_wait(url: str) -> None:
     assert limiter.retry_after("u") == 0.0
 
 
-def test_keys_are_hashed_and_expire(url: str) -> None:
-    store = client(url)
+def test_keys_are_hashed_and_expire(redis_url: str) -> None:
+    store = client(redis_url)
     limiter = RedisSlidingWindowLimiter(Limit(5, 2.0), store, "t:")
     limiter.retry_after("10.1.2.3")
     [key] = store.keys("*")
@@ -93,10 +71,10 @@ def test_keys_are_hashed_and_expire(url: str) -> None:
     assert 0 < store.pttl(key) <= 2000
 
 
-def test_zero_means_no_limit_and_no_redis_call(url: str) -> None:
-    limiter = RedisSlidingWindowLimiter(Limit.parse("0"), client(url), "t:")
+def test_zero_means_no_limit_and_no_redis_call(redis_url: str) -> None:
+    limiter = RedisSlidingWindowLimiter(Limit.parse("0"), client(redis_url), "t:")
     assert all(limiter.retry_after("u") == 0.0 for _ in range(100))
-    assert client(url).dbsize() == 0
+    assert client(redis_url).dbsize() == 0
 
 
 def test_redis_down_allows_the_request_and_warns(
@@ -109,18 +87,18 @@ def test_redis_down_allows_the_request_and_warns(
     assert any("Redis failed" in r.getMessage() for r in caplog.records)
 
 
-def test_redis_url_switches_limits_and_claims_to_redis(url: str) -> None:
-    shared = RateLimits.from_env({"REDIS_URL": url, "RATE_LIMIT_SENDER": "3/5"})
+def test_redis_url_switches_limits_and_claims_to_redis(redis_url: str) -> None:
+    shared = RateLimits.from_env({"REDIS_URL": redis_url, "RATE_LIMIT_SENDER": "3/5"})
     assert isinstance(shared.sender, RedisSlidingWindowLimiter)
     assert shared.sender.limit == Limit(3, 5.0)
-    assert isinstance(busy_senders_from_env({"REDIS_URL": url}), RedisBusySenders)
+    assert isinstance(busy_senders_from_env({"REDIS_URL": redis_url}), RedisBusySenders)
     local = RateLimits.from_env({})
     assert isinstance(local.client, SlidingWindowLimiter)
     assert type(busy_senders_from_env({})) is BusySenders
 
 
-def test_a_sender_busy_on_one_server_is_busy_on_the_other(url: str) -> None:
-    one, two = RedisBusySenders(client(url)), RedisBusySenders(client(url))
+def test_a_sender_busy_on_one_server_is_busy_on_the_other(redis_url: str) -> None:
+    one, two = RedisBusySenders(client(redis_url)), RedisBusySenders(client(redis_url))
     assert one.claim("abcdefgh")
     assert not two.claim("abcdefgh") and not one.claim("abcdefgh")
     assert two.claim("other-sender")
@@ -128,17 +106,21 @@ def test_a_sender_busy_on_one_server_is_busy_on_the_other(url: str) -> None:
     assert two.claim("abcdefgh")
 
 
-def test_a_claim_of_a_dead_server_expires(url: str) -> None:
-    dead, alive = RedisBusySenders(client(url), ttl=0.3), RedisBusySenders(client(url))
+def test_a_claim_of_a_dead_server_expires(redis_url: str) -> None:
+    dead, alive = RedisBusySenders(client(redis_url), ttl=0.3), RedisBusySenders(
+        client(redis_url)
+    )
     assert dead.claim("abcdefgh")  # and never released
     assert not alive.claim("abcdefgh")
     time.sleep(0.4)
     assert alive.claim("abcdefgh")
     dead.release("abcdefgh")  # late: must not remove the new owner's claim
-    assert not RedisBusySenders(client(url)).claim("abcdefgh")
+    assert not RedisBusySenders(client(redis_url)).claim("abcdefgh")
 
 
-async def test_a_second_message_sent_to_another_server_is_refused(url: str) -> None:
+async def test_a_second_message_sent_to_another_server_is_refused(
+    redis_url: str,
+) -> None:
     release = asyncio.Event()
 
     async def slow(message: UserMessage) -> None:
@@ -146,7 +128,7 @@ async def test_a_second_message_sent_to_another_server_is_refused(url: str) -> N
         await message.output_channel.send_text_message(message.sender_id, "Klaar.")
 
     def server_gate() -> Gate:
-        env = {"REDIS_URL": url, "RATE_LIMIT_SENDER": "0", "RATE_LIMIT_IP": "0"}
+        env = {"REDIS_URL": redis_url, "RATE_LIMIT_SENDER": "0", "RATE_LIMIT_IP": "0"}
         return Gate(RateLimits.from_env(env), busy=busy_senders_from_env(env))
 
     one, two = server_gate(), server_gate()
@@ -167,8 +149,10 @@ async def test_a_second_message_sent_to_another_server_is_refused(url: str) -> N
     assert reply.messages  # free again once the first server answered
 
 
-async def test_a_claim_is_renewed_while_its_turn_runs(url: str) -> None:
-    one, two = RedisBusySenders(client(url), ttl=0.3), RedisBusySenders(client(url))
+async def test_a_claim_is_renewed_while_its_turn_runs(redis_url: str) -> None:
+    one, two = RedisBusySenders(client(redis_url), ttl=0.3), RedisBusySenders(
+        client(redis_url)
+    )
     assert one.claim("abcdefgh")
     keeping = asyncio.create_task(one.keep("abcdefgh"))
     await asyncio.sleep(0.7)  # more than twice the ttl
