@@ -6,8 +6,11 @@ settings (SQLite by default, PostgreSQL by `dialect`).
 NLU and the policies work on the original text in memory; only the stored copy of each
 new user event is de-identified.
 
-An SQLite file is opened once and kept open (a connection pool instead of
-SQLAlchemy 1.4's new connection per operation) in write-ahead-log mode with
+Saving a turn and reading the latest session use two plain SQL statements (the
+same queries as Rasa's, without the ORM's per-call query building, which took a
+fifth of the server's time under load). An SQLite file is opened once and kept
+open (a connection pool instead of SQLAlchemy 1.4's new connection per operation)
+in write-ahead-log mode with
 `synchronous=NORMAL`: about 1.3 ms instead of 4.9 ms to save a turn and 1.5 ms
 instead of 3.5 ms to read a conversation on this machine. A power cut may lose the
 last turns, never the file; other processes (the purge) can read and write alongside.
@@ -26,16 +29,18 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import itertools
+import json
 import logging
 import os
 import time
-from collections.abc import Awaitable, Callable, Generator, Iterator
+from collections.abc import Awaitable, Callable, Generator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore, create_engine_kwargs
-from rasa.shared.core.events import Event, UserUttered
+from rasa.shared.core.events import Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.deidentify import deidentify
@@ -50,6 +55,20 @@ SQLITE_PRAGMAS = (
     "PRAGMA busy_timeout=5000",
 )
 T = TypeVar("T")
+# The events of a sender's latest session, as Rasa's SQLTrackerStore selects them.
+LATEST_SESSION = f"""
+    sender_id = :sender AND (
+        "timestamp" >= (
+            SELECT max("timestamp") FROM events
+            WHERE sender_id = :sender AND type_name = '{SessionStarted.type_name}')
+        OR NOT EXISTS (
+            SELECT 1 FROM events
+            WHERE sender_id = :sender AND type_name = '{SessionStarted.type_name}'))
+"""
+COUNT_LATEST_SESSION = sa.text(f"SELECT count(*) FROM events WHERE {LATEST_SESSION}")
+EVENTS_OF_LATEST_SESSION = sa.text(
+    f"SELECT data FROM events WHERE {LATEST_SESSION} ORDER BY id"
+)
 
 
 def deidentified(event: Event) -> Event:
@@ -60,6 +79,19 @@ def deidentified(event: Event) -> Event:
     clean.text = deidentify(event.text)
     clean.parse_data["text"] = clean.text
     return clean
+
+
+def event_row(sender_id: str, event: Event) -> dict[str, Any]:
+    """Return the events-table row of an event, its user text de-identified."""
+    data = deidentified(event).as_dict()
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": data.get("parse_data", {}).get("intent", {}).get("name"),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
 
 
 def start_wait() -> float:
@@ -183,13 +215,33 @@ class DeidentifyingSQLTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the tracker's new events (user text de-identified)."""
-        parent = super()
-        await self._watched("save", lambda: parent.save(tracker))
+        await self._watched("save", lambda: self._save(tracker))
+
+    async def _save(self, tracker: DialogueStateTracker) -> None:
+        """Insert the events of the latest session that are not stored yet."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            stored = session.execute(
+                COUNT_LATEST_SESSION, {"sender": tracker.sender_id}
+            ).scalar_one()
+            new = itertools.islice(tracker.events, stored, None)
+            rows = [event_row(tracker.sender_id, event) for event in new]
+            if rows:
+                session.execute(self.SQLEvent.__table__.insert(), rows)
+            session.commit()
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """Return the tracker of the latest session, or None."""
-        parent = super()
-        return await self._watched("retrieve", lambda: parent.retrieve(sender_id))
+        return await self._watched("retrieve", lambda: self._latest(sender_id))
+
+    async def _latest(self, sender_id: str) -> DialogueStateTracker | None:
+        """Read the latest session's events and rebuild the tracker from them."""
+        with self.session_scope() as session:
+            rows = session.execute(EVENTS_OF_LATEST_SESSION, {"sender": sender_id})
+            events = [json.loads(data) for (data,) in rows]
+        if not self.domain or not events:
+            return None
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
     async def retrieve_full_tracker(
         self, conversation_id: str
@@ -199,10 +251,3 @@ class DeidentifyingSQLTrackerStore(SQLTrackerStore):
         return await self._watched(
             "retrieve", lambda: parent.retrieve_full_tracker(conversation_id)
         )
-
-    def _additional_events(
-        self, session: Any, tracker: DialogueStateTracker
-    ) -> Iterator[Event]:
-        """Return the events not stored yet, with user text de-identified."""
-        for event in super()._additional_events(session, tracker):
-            yield deidentified(event)
