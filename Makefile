@@ -48,7 +48,7 @@ lint: $(VENV_STAMP)  ## ruff and black
 	$(VENV)/bin/black --check --quiet actions assistant tests web
 
 unit: $(SPACY_MODEL)  ## pytest: actions, pure logic, content (no servers, no browser)
-	$(PY) -m pytest -q -m "not server and not browser"
+	$(PY) -m pytest -q -m "not server and not browser and not scale"
 
 browser:  ## Debian's chromium, chromium-driver and an emoji font for the browser tests
 	scripts/install_browser.sh
