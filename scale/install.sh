@@ -21,7 +21,5 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "Installing ${missing[*]} from Debian's packages..."
 $sudo apt-get update -qq
-# No service is started by the package scripts (there is no init system to start
-# them in a container anyway; policy-rc.d 101 says "do not start").
-DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $sudo apt-get install -y -qq \
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
   "${missing[@]}" >/dev/null
