@@ -44,6 +44,7 @@ class Level:
     servers: int
     summary: Summary
     cpu: dict[str, float]  # CPU seconds per component during the measured run
+    other: float  # CPU seconds of other processes on the machine meanwhile
 
 
 def _stat(pid: int) -> tuple[int, float] | None:
@@ -64,6 +65,13 @@ def cpu_seconds(pid: int) -> float:
             stats[int(entry.name)] = stat
     total = stats.get(pid, (0, 0.0))[1]
     return total + sum(cpu for parent, cpu in stats.values() if parent == pid)
+
+
+def machine_busy_seconds() -> float:
+    """Return the CPU seconds all cores of the machine have been busy (/proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return (sum(fields[:8]) - idle) / TICKS
 
 
 def components(c: Cluster, nginx: Service) -> dict[str, Callable[[], float]]:
@@ -104,11 +112,13 @@ def measure_level(
         drive(url, users, WARM_UP_SECONDS, sessions, f"{servers} server(s), warm-up")
         readers = components(c, nginx)
         before = {name: read() for name, read in readers.items()}
+        busy = machine_busy_seconds()
         samples = drive(url, users, seconds, sessions, f"{servers} server(s)")
         cpu = {name: read() - before[name] for name, read in readers.items()}
+        other = machine_busy_seconds() - busy - sum(cpu.values())
     finally:
         nginx.stop()
-    return Level(servers, summarise(samples, users), cpu)
+    return Level(servers, summarise(samples, users), cpu, max(other, 0.0))
 
 
 def report(
@@ -169,7 +179,21 @@ def report(
         f"{100 * sum(x.cpu.values()) / (machine.cores * x.summary.seconds):.0f}%"
         for x in levels
     ]
-    lines.append("| **all** | " + " | ".join(totals) + " |")
+    lines.append("| **the cluster** | " + " | ".join(totals) + " |")
+    lines.append(
+        "| other processes on the machine | "
+        + " | ".join(
+            f"{100 * x.other / (machine.cores * x.summary.seconds):.0f}%"
+            for x in levels
+        )
+        + " |"
+    )
+    lines += [
+        "",
+        "Messages per CPU-second of the Rasa servers (the figure to size with): "
+        + ", ".join(f"{x.servers} server(s) {per_rasa_second(x):.0f}" for x in levels)
+        + ".",
+    ]
     lines += [
         "",
         "Peak memory (RSS) of the Rasa servers: "
@@ -178,6 +202,12 @@ def report(
         "",
     ]
     return "\n".join(lines) + "\n" + bottleneck_note(levels, machine)
+
+
+def per_rasa_second(level: Level) -> float:
+    """Return the answered messages per CPU-second the Rasa servers used."""
+    used = sum(v for k, v in level.cpu.items() if k.startswith("Rasa"))
+    return level.summary.rate * level.summary.seconds / max(used, 1e-9)
 
 
 def share(level: Level, *prefixes: str) -> float:
@@ -195,7 +225,9 @@ def bottleneck_note(levels: list[Level], machine: Machine) -> str:
         "## Where the next bottleneck is\n\n"
         f"The best level was {best.servers} Rasa server(s): "
         f"{best.summary.rate:.1f} messages/s, {speedup:.2f}× one server, with the "
-        f"{machine.cores} cores {100 * busy:.0f}% busy. Of the CPU time at that "
+        f"{machine.cores} cores {100 * busy:.0f}% busy with the cluster and "
+        f"{100 * best.other / (machine.cores * best.summary.seconds):.0f}% with other "
+        "processes. Of the cluster's CPU time at that "
         f"level the Rasa servers used {100 * share(best, 'Rasa'):.0f}%, the action "
         f"server {100 * share(best, 'action'):.0f}%, PostgreSQL, Redis and nginx "
         f"together {100 * share(best, 'PostgreSQL', 'Redis', 'nginx'):.0f}%, and the "

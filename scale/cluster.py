@@ -148,6 +148,8 @@ def server_env(c: Cluster, settings: Mapping[str, str]) -> dict[str, str]:
             "REDIS_LOCK_DB": "0",
             "REDIS_URL": c.redis_url(1),
             "STAFF_TOKEN": secrets.token_urlsafe(18),
+            # One file for all servers (SQLite locks it; they share one machine).
+            "WEB_DB": str(c.folder / "web.sqlite"),
         }
     )
     env.update(settings)
@@ -160,10 +162,8 @@ def start_rasa(c: Cluster, model: Path, index: int, env: dict[str, str]) -> Serv
     args = [str(VENV / "python"), "-m", "assistant.server", "run"]
     args += ["--model", str(model), "--interface", "127.0.0.1", "--port", str(port)]
     args += ["--credentials", "credentials.yml", "--endpoints", str(ENDPOINTS)]
-    own = {**env, "WEB_DB": str(c.folder / f"web-{index}.sqlite")}
-    return start(
-        f"Rasa server {index}", args, c.folder / f"rasa-{index}.log", port, own
-    )
+    log = c.folder / f"rasa-{index}.log"
+    return start(f"Rasa server {index}", args, log, port, env)
 
 
 def wait_healthy(c: Cluster, servers: list[Service], timeout: float) -> None:
