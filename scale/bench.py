@@ -121,8 +121,26 @@ def measure_level(
     return Level(servers, summarise(samples, users), cpu, max(other, 0.0))
 
 
+def stored_bytes_per_conversation(c: Cluster) -> float:
+    """Return PostgreSQL's bytes (table and indexes) per stored conversation."""
+    import psycopg2
+
+    with psycopg2.connect(c.database_url()) as db, db.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_total_relation_size('events'), count(DISTINCT sender_id) "
+            "FROM events"
+        )
+        size, conversations = cursor.fetchone()
+    db.close()
+    return size / max(conversations, 1)
+
+
 def report(
-    levels: list[Level], machine: Machine, rss: list[int], args: argparse.Namespace
+    levels: list[Level],
+    machine: Machine,
+    rss: list[int],
+    args: argparse.Namespace,
+    storage: float = 0.0,
 ) -> str:
     """Return reports/scale.md."""
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -198,7 +216,8 @@ def report(
         "",
         "Peak memory (RSS) of the Rasa servers: "
         + ", ".join(f"{kb / 1024**2:.2f} GB" for kb in rss)
-        + ".",
+        + f". PostgreSQL holds {storage / 1024:.1f} kB per conversation (table and "
+        "indexes, the bench's conversations of 2-6 turns).",
         "",
     ]
     return "\n".join(lines) + "\n" + bottleneck_note(levels, machine)
@@ -266,7 +285,8 @@ def main(argv: list[str] | None = None) -> int:
             measure_level(c, n, args.users, args.seconds, sessions) for n in counts
         ]
         rss = [memory_kb(s.process.pid) for s in c.servers]
-    text = report(levels, machine, rss, args)
+        storage = stored_bytes_per_conversation(c)
+    text = report(levels, machine, rss, args, storage)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     for level in levels:

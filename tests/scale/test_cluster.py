@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import subprocess
+import sys
 import time
 
 import pytest
 
-from scale.cluster import Cluster, healthy
+from scale.cluster import ENDPOINTS, Cluster, healthy, server_env
+from scale.services import ROOT
 from tests.scale.support import (
     converse,
     post,
@@ -247,3 +250,21 @@ def is_subsequence(part: list[str], whole: list[str]) -> bool:
     """Tell whether `part` appears in `whole` in order (not necessarily adjacent)."""
     rest = iter(whole)
     return all(item in rest for item in part)
+
+
+def test_the_purge_works_on_the_production_endpoints(scaled: Cluster) -> None:
+    """`python -m assistant.purge` with deploy/endpoints.production.yml (PostgreSQL)."""
+    env = server_env(scaled, {})
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant.purge", "--days", "0"]
+        + ["--endpoints", str(ENDPOINTS)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    deleted = int(done.stdout.split()[1])
+    assert deleted > 100  # the conversations of the tests above
+    assert scaled.stored_events("scale-lock-0001") == []
