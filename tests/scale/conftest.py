@@ -15,9 +15,10 @@ import pytest
 from scale.cluster import Cluster, cluster
 
 API_TOKEN = secrets.token_urlsafe(24)
+IP_LIMIT = 600  # requests per 10 s per client address
 SETTINGS = {
     "RATE_LIMIT_SENDER": "10/10",
-    "RATE_LIMIT_IP": "300/10",
+    "RATE_LIMIT_IP": f"{IP_LIMIT}/10",  # through nginx all users are 127.0.0.1
     "RASA_ENABLE_API": "true",
     "RASA_AUTH_TOKEN": API_TOKEN,
 }

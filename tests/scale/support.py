@@ -11,6 +11,7 @@ from typing import Any
 import aiohttp
 
 from scale.cluster import MESSAGE_PATH
+from web.turn import BUSY_MESSAGE
 
 REQUEST_TIMEOUT = 30.0
 
@@ -81,6 +82,14 @@ def turns_of(events: list[tuple[str, dict]]) -> list[list[tuple[str, dict]]]:
     return turns
 
 
+def failure_kind(answer: Answer) -> str:
+    """Name a failed answer: "busy", "rate limit", or its status or error."""
+    if answer.status == 429:
+        busy = BUSY_MESSAGE in str(answer.body)
+        return "busy" if busy else "rate limit"
+    return str(answer.status or answer.body)
+
+
 @dataclass
 class Conversation:
     """A user's conversation through the load balancer, resending what failed."""
@@ -106,7 +115,7 @@ async def converse(
             if answer.status == 200 and reply_texts(answer):
                 conversation.answered.append(text)
                 break
-            conversation.failures.append(str(answer.status or answer.body))
+            conversation.failures.append(failure_kind(answer))
             if answer.status == 0 or answer.status >= 500:
                 conversation.server_errors += 1
             wait = float(answer.headers.get("Retry-After", 0.5))
