@@ -19,6 +19,9 @@ What it adds to `rasa run` (other commands, e.g. `run actions`, pass unchanged):
   thread (TF_INTER_OP_PARALLELISM_THREADS and TF_INTRA_OP_PARALLELISM_THREADS,
   default 1 here; the messages are small, and threads only fight over the cores), and
   `assistant.speedups` prepares per-message work once.
+- The de-identifier's 1.1 GB of lookup lists load in a child process
+  (`assistant.deidentify.Worker`) while Rasa loads the model, unless
+  DEIDENTIFY_WORKER=false.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import re
 import sys
 from collections.abc import Mapping, MutableMapping, Sequence
 
-from assistant import speedups
+from assistant import deidentify, speedups
 
 DEFAULT_ACTION_TIMEOUT = 5.0
 DEFAULT_BACKLOG = 1024
@@ -101,10 +104,12 @@ def set_action_timeout(seconds: float) -> None:
 
 
 def tune_for_serving(env: MutableMapping[str, str]) -> None:
-    """Use one TensorFlow thread per prediction (unless set) and apply the speed-ups."""
+    """Set TensorFlow threads, apply the speed-ups, start the de-identifier worker."""
     for name in TF_THREADS:
         env.setdefault(name, "1")
     speedups.install()
+    if env.get("DEIDENTIFY_WORKER", "true").strip().lower() in TRUE:
+        deidentify.start_worker()
 
 
 def main(argv: Sequence[str] | None = None) -> None:

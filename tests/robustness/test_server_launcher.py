@@ -120,10 +120,11 @@ def test_the_launcher_refuses_an_open_api_before_loading_rasa() -> None:
 def test_serving_uses_one_tensorflow_thread_unless_set() -> None:
     from rasa.core.actions.action import RemoteAction
 
-    env = {"TF_INTRA_OP_PARALLELISM_THREADS": "2"}
+    env = {"TF_INTRA_OP_PARALLELISM_THREADS": "2", "DEIDENTIFY_WORKER": "false"}
     tune_for_serving(env)
     assert env == {
         "TF_INTRA_OP_PARALLELISM_THREADS": "2",
         "TF_INTER_OP_PARALLELISM_THREADS": "1",
+        "DEIDENTIFY_WORKER": "false",
     }
     assert RemoteAction._validate_action_result.__name__ == "validate"  # prepared
