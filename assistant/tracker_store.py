@@ -118,6 +118,15 @@ def sqlite_engine(url: Any) -> sa.engine.Engine:
     return engine
 
 
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """Return the device and inode of a file, or None when it is not there."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_dev, status.st_ino)
+
+
 def _prepare_sqlite_folder(dialect: str, db: str) -> None:
     """Create the folder of an SQLite file (e.g. var/), as a fresh clone lacks it."""
     if dialect == "sqlite" and db and db != ":memory:":
@@ -144,6 +153,8 @@ class DeidentifyingSQLTrackerStore(SQLTrackerStore):
     ) -> None:
         """Connect like SQLTrackerStore, but start without the database if down."""
         _prepare_sqlite_folder(dialect, db)
+        self._sqlite_file: Path | None = None  # set for an SQLite file (see below)
+        self._sqlite_identity: tuple[int, int] | None = None
         url = self.get_db_url(
             dialect, host, port, db, username, password, login_db, query
         )
@@ -167,6 +178,7 @@ class DeidentifyingSQLTrackerStore(SQLTrackerStore):
             return
         self.engine = sa.create_engine(url, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self._tune_sqlite(url)
         TrackerStore.__init__(self, domain, event_broker, **kwargs)
         TRACKER_STORE_HEALTH.failed("start-up", error)
 
@@ -178,6 +190,20 @@ class DeidentifyingSQLTrackerStore(SQLTrackerStore):
         self.engine.dispose()
         self.engine = sqlite_engine(url)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self._sqlite_file = Path(url.database)
+        self._sqlite_identity = file_identity(self._sqlite_file)
+
+    def _reopen_if_replaced(self) -> None:
+        """Close pooled connections when the SQLite file was moved or replaced.
+
+        An open connection would go on writing to the old file, out of sight.
+        """
+        if self._sqlite_file is None:
+            return
+        identity = file_identity(self._sqlite_file)
+        if identity != self._sqlite_identity:
+            self.engine.dispose()
+            self._sqlite_identity = identity
 
     def _wait_for_database(self, url: Any, wait: float) -> Exception | None:
         """Try to reach the database and create the tables for up to `wait` seconds."""
@@ -197,6 +223,7 @@ class DeidentifyingSQLTrackerStore(SQLTrackerStore):
     @contextlib.contextmanager
     def session_scope(self) -> Generator[Any, None, None]:
         """Provide a session; first create the tables if start-up could not."""
+        self._reopen_if_replaced()
         if not self._tables_ready:
             self.Base.metadata.create_all(self.engine)
             self._tables_ready = True

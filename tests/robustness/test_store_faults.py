@@ -124,7 +124,6 @@ async def test_unavailable_mid_run_is_recorded_and_recovers(
 
     folder.rename(tmp_path / "away")
     folder.write_text("in the way")
-    store._tracker_store.engine.dispose()  # a pooled connection keeps the old file
     assert await store.retrieve("u1") is None
     assert not TRACKER_STORE_HEALTH.available
     assert TRACKER_STORE_HEALTH.error == "OperationalError"
