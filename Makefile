@@ -19,7 +19,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install spacy train run test lint unit validate stories web browser eval purge loadtest clean
+.PHONY: help install spacy train run test lint unit validate stories web browser eval bench purge loadtest clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -65,6 +65,10 @@ stories: $(MODEL)  ## rasa test stories; any failed story fails the build
 
 eval: $(MODEL)  ## held-out evaluation and 5-fold NLU cross-validation, also of the default-pipeline baseline (not a pass/fail gate)
 	$(PY) -m assistant.evaluate --out reports
+
+bench: $(MODEL)  ## speed, memory and start-up of this project and the default-pipeline baseline: reports/bench.md
+	$(VENV)/bin/pip install -q -r requirements-bench.txt
+	$(PY) -m bench --out reports
 
 purge: $(VENV_STAMP)  ## delete conversations, feedback and unanswered questions older than RETENTION_DAYS (30)
 	$(PY) -m assistant.purge

@@ -72,6 +72,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="assistant.server",
         help="module that runs this project's Rasa server (as scripts/run.sh does)",
     )
+    parser.add_argument(
+        "--baseline-server",
+        default="rasa",
+        help="module that runs the baseline's Rasa server (stock Rasa by default)",
+    )
     parser.add_argument("--model", type=Path, default=MODELS / "assistant.tar.gz")
     parser.add_argument("--baseline", type=Path, default=MODELS / "baseline.tar.gz")
     parser.add_argument("--out", type=Path, default=ROOT / "reports")
@@ -190,7 +195,7 @@ def measure(
                 args.work,
                 extra_env=project_env(args) if ours else {},
                 endpoints=args.project_endpoints if ours else ROOT / "endpoints.yml",
-                server_module=args.project_server if ours else "assistant.server",
+                server_module=args.project_server if ours else args.baseline_server,
             )
             print(f"  first answer {stack.cold_start:.1f} s after start")
             stacks.append(stack)
@@ -265,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "endpoints of this project's servers": shown(args.project_endpoints),
         "this project's Rasa server": f"python -m {args.project_server} run",
+        "the baseline's Rasa server": f"python -m {args.baseline_server} run",
         "command": f"`{f'python -m bench {command}'.strip()}`",
     }
     latency_plot(results, args.out / "bench.png")

@@ -148,12 +148,20 @@ def level_rows(results: list[ServerResult]) -> list[str]:
 
 def memory_rows(results: list[ServerResult]) -> list[str]:
     """Return RSS after start and peak RSS per process."""
-    return [
-        f"| {r.label} | {role} | {r.rss_after_start.get(role, 0) / 1024:.0f} MB "
-        f"| {r.peak_rss.get(role, 0) / 1024:.0f} MB |"
-        for r in results
-        for role in ("Rasa server", "action server")
-    ]
+    rows = []
+    for r in results:
+        roles = list(dict.fromkeys([*r.rss_after_start, *r.peak_rss]))
+        rows += [
+            f"| {r.label} | {role} | {r.rss_after_start.get(role, 0) / 1024:.0f} MB "
+            f"| {r.peak_rss.get(role, 0) / 1024:.0f} MB |"
+            for role in roles
+        ]
+        rows.append(
+            f"| {r.label} | **all processes** | "
+            f"{sum(r.rss_after_start.values()) / 1024:.0f} MB | "
+            f"{sum(r.peak_rss.values()) / 1024:.0f} MB |"
+        )
+    return rows
 
 
 def start_rows(results: list[ServerResult]) -> list[str]:
@@ -231,7 +239,10 @@ def markdown(
         "Models: "
         + "; ".join(f"{r.label} `{r.model}`" for r in results)
         + " (baseline/config.yml: `rasa init`'s default pipeline and policies, "
-        "same domain and data, served by the same servers and settings).",
+        "same domain and data, served as a team starting from `rasa init` would: "
+        "stock `python -m rasa run`, with this project's channel, action server and "
+        "de-identifying tracker store; this project's server is its launcher "
+        "`python -m assistant.server run`, as `make run` starts it).",
         "",
         "Settings: " + "; ".join(f"{k} {v}" for k, v in settings.items()) + ".",
         "",

@@ -54,8 +54,8 @@ class Stack:
     rss_after_start: dict[str, int] = field(default_factory=dict)
 
     def pids(self) -> dict[str, int]:
-        """Return the process ids of the running servers by role."""
-        return {
+        """Return the process ids of the running servers (and their children)."""
+        found = {
             role: process.pid
             for role, process in (
                 ("Rasa server", self.rasa),
@@ -63,6 +63,18 @@ class Stack:
             )
             if process is not None
         }
+        if self.rasa is not None:
+            for n, child in enumerate(children(self.rasa.pid), 1):
+                found[f"child {n} of the Rasa server (de-identifier)"] = child
+        return found
+
+
+def children(pid: int) -> list[int]:
+    """Return the ids of a process's child processes (Linux /proc)."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    with contextlib.suppress(OSError):
+        return [int(child) for child in path.read_text().split()]
+    return []
 
 
 def free_port() -> int:

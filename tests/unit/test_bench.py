@@ -6,8 +6,8 @@ import pytest
 from bench import load, scenarios
 from bench.profile import bucket_of, parse
 from bench.profile import summarise as profile_summary
-from bench.report import ServerResult, TrainingTime, level_rows, targets
-from bench.servers import endpoints_yml, memory_kb
+from bench.report import ServerResult, TrainingTime, level_rows, memory_rows, targets
+from bench.servers import children, endpoints_yml, memory_kb
 from bench.stats import Sample, percentile, summarise
 
 
@@ -199,3 +199,26 @@ def test_memory_of_this_process():
 
     assert memory_kb(os.getpid()) > 0
     assert memory_kb(os.getpid(), "VmRSS") > 0
+
+
+def test_memory_lists_every_process_and_their_sum():
+    ours = _result("ours", rate=100, p95=0.1, rss_kb=1024 * 1024)
+    ours.peak_rss["child 1 of the Rasa server (de-identifier)"] = 1024 * 1024
+    rows = memory_rows([ours])
+    assert any("de-identifier" in row and "1024 MB" in row for row in rows)
+    assert rows[-1].startswith("| ours | **all processes** |")
+    assert rows[-1].endswith("| 2048 MB |")
+
+
+def test_children_of_a_process():
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        import os
+
+        assert child.pid in children(os.getpid())
+    finally:
+        child.kill()
+        child.wait()
