@@ -12,10 +12,9 @@ import time
 
 import pytest
 import redis
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bench.servers import free_port
-from tests.robustness.test_turn_units import fake_request
+from tests.robustness.test_turn_units import second_message_is_refused
 from web.busy import BusySenders, RedisBusySenders, busy_senders_from_env
 from web.rate_limit import (
     Limit,
@@ -23,7 +22,7 @@ from web.rate_limit import (
     RedisSlidingWindowLimiter,
     SlidingWindowLimiter,
 )
-from web.turn import Gate, RateLimited, run_turn
+from web.turn import Gate
 
 
 def client(redis_url: str) -> redis.Redis:
@@ -121,32 +120,11 @@ def test_a_claim_of_a_dead_server_expires(redis_url: str) -> None:
 async def test_a_second_message_sent_to_another_server_is_refused(
     redis_url: str,
 ) -> None:
-    release = asyncio.Event()
-
-    async def slow(message: UserMessage) -> None:
-        await release.wait()
-        await message.output_channel.send_text_message(message.sender_id, "Klaar.")
-
     def server_gate() -> Gate:
         env = {"REDIS_URL": redis_url, "RATE_LIMIT_SENDER": "0", "RATE_LIMIT_IP": "0"}
         return Gate(RateLimits.from_env(env), busy=busy_senders_from_env(env))
 
-    one, two = server_gate(), server_gate()
-    first = asyncio.create_task(
-        run_turn(fake_request("een"), slow, CollectingOutputChannel(), "web", one)
-    )
-    await asyncio.sleep(0.05)
-    with pytest.raises(RateLimited) as refused:
-        await run_turn(
-            fake_request("twee"), slow, CollectingOutputChannel(), "web", two
-        )
-    assert refused.value.status == 429 and "vorige bericht" in refused.value.message
-    release.set()
-    assert (await first).messages
-    reply = await run_turn(
-        fake_request("drie"), slow, CollectingOutputChannel(), "web", two
-    )
-    assert reply.messages  # free again once the first server answered
+    await second_message_is_refused(server_gate(), server_gate())
 
 
 async def test_a_claim_is_renewed_while_its_turn_runs(redis_url: str) -> None:

@@ -134,21 +134,23 @@ def answering(*texts: str):
     return on_new_message
 
 
-async def test_a_second_message_while_the_first_is_answered_is_refused() -> None:
+async def second_message_is_refused(first_gate: Gate, second_gate: Gate) -> None:
+    """Check: a message sent while the first is answered is refused, later not."""
     release = asyncio.Event()
 
     async def slow(message: UserMessage) -> None:
         await release.wait()
         await message.output_channel.send_text_message(message.sender_id, "Klaar.")
 
-    shared = gate()
     first = asyncio.create_task(
-        run_turn(fake_request("een"), slow, CollectingOutputChannel(), "rest", shared)
+        run_turn(
+            fake_request("een"), slow, CollectingOutputChannel(), "rest", first_gate
+        )
     )
     await asyncio.sleep(0.05)
     with pytest.raises(RateLimited) as refused:
         await run_turn(
-            fake_request("twee"), slow, CollectingOutputChannel(), "rest", shared
+            fake_request("twee"), slow, CollectingOutputChannel(), "rest", second_gate
         )
     assert refused.value.status == 429 and "vorige bericht" in refused.value.message
     release.set()
@@ -158,9 +160,14 @@ async def test_a_second_message_while_the_first_is_answered_is_refused() -> None
         answering("Ja."),
         CollectingOutputChannel(),
         "rest",
-        shared,
+        second_gate,
     )
     assert texts_of(again) == ["Ja."]
+
+
+async def test_a_second_message_while_the_first_is_answered_is_refused() -> None:
+    shared = gate()
+    await second_message_is_refused(shared, shared)
 
 
 def texts_of(reply: Reply) -> list[str]:
