@@ -67,6 +67,16 @@ def cpu_seconds(pid: int) -> float:
     return total + sum(cpu for parent, cpu in stats.values() if parent == pid)
 
 
+def tree_peak_kb(pid: int) -> int:
+    """Return the peak RSS in kB of a process plus its children (the de-identifier)."""
+    children = [
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit() and (_stat(int(entry.name)) or (0,))[0] == pid
+    ]
+    return sum(memory_kb(p) for p in [pid, *children])
+
+
 def machine_busy_seconds() -> float:
     """Return the CPU seconds all cores of the machine have been busy (/proc/stat)."""
     fields = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
@@ -214,7 +224,7 @@ def report(
     ]
     lines += [
         "",
-        "Peak memory (RSS) of the Rasa servers: "
+        "Peak memory (RSS) of each Rasa server with its de-identifier process: "
         + ", ".join(f"{kb / 1024**2:.2f} GB" for kb in rss)
         + f". PostgreSQL holds {storage / 1024:.1f} kB per conversation (table and "
         "indexes, the bench's conversations of 2-6 turns).",
@@ -284,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         levels = [
             measure_level(c, n, args.users, args.seconds, sessions) for n in counts
         ]
-        rss = [memory_kb(s.process.pid) for s in c.servers]
+        rss = [tree_peak_kb(s.process.pid) for s in c.servers]
         storage = stored_bytes_per_conversation(c)
     text = report(levels, machine, rss, args, storage)
     args.out.parent.mkdir(parents=True, exist_ok=True)
