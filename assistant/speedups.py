@@ -7,6 +7,8 @@
   the JSON Schema meta-schema, on every call: about 17 ms per custom action on this
   machine. Here the validator is built and the schema checked once; a valid response
   costs about 0.5 ms, and an invalid one still gets Rasa's own error message.
+- Prediction graphs: run by `assistant.graph_runner.SequentialGraphRunner` instead
+  of through dask (see there).
 
 `assistant.server` calls `install()` before Rasa starts.
 """
@@ -45,6 +47,16 @@ def fast_action_result_validation() -> None:
     _INSTALLED.add("action_result")
 
 
+def sequential_graph_runs() -> None:
+    """Let the model loader build `SequentialGraphRunner`s."""
+    import rasa.core.processor
+
+    from assistant.graph_runner import SequentialGraphRunner
+
+    rasa.core.processor.DaskGraphRunner = SequentialGraphRunner
+
+
 def install() -> None:
     """Apply every speed-up."""
     fast_action_result_validation()
+    sequential_graph_runs()
