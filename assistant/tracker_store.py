@@ -28,7 +28,6 @@ Two differences from Rasa's SQLTrackerStore, for when the database is unavailabl
 from __future__ import annotations
 
 import contextlib
-import copy
 import itertools
 import json
 import logging
@@ -71,19 +70,13 @@ EVENTS_OF_LATEST_SESSION = sa.text(
 )
 
 
-def deidentified(event: Event) -> Event:
-    """Return the event as it may be stored: user text de-identified, else unchanged."""
-    if not isinstance(event, UserUttered) or not event.text:
-        return event
-    clean = copy.deepcopy(event)
-    clean.text = deidentify(event.text)
-    clean.parse_data["text"] = clean.text
-    return clean
-
-
 def event_row(sender_id: str, event: Event) -> dict[str, Any]:
     """Return the events-table row of an event, its user text de-identified."""
-    data = deidentified(event).as_dict()
+    data = event.as_dict()
+    if isinstance(event, UserUttered) and event.text:
+        clean = deidentify(event.text)
+        data = {**data, "text": clean}
+        data["parse_data"] = {**(data.get("parse_data") or {}), "text": clean}
     return {
         "sender_id": sender_id,
         "type_name": event.type_name,
@@ -220,15 +213,26 @@ class DeidentifyingSQLTrackerStore(SQLTrackerStore):
             finally:
                 engine.dispose()
 
-    @contextlib.contextmanager
-    def session_scope(self) -> Generator[Any, None, None]:
-        """Provide a session; first create the tables if start-up could not."""
+    def _prepare(self) -> None:
+        """Reopen a replaced SQLite file; create the tables if start-up could not."""
         self._reopen_if_replaced()
         if not self._tables_ready:
             self.Base.metadata.create_all(self.engine)
             self._tables_ready = True
+
+    @contextlib.contextmanager
+    def session_scope(self) -> Generator[Any, None, None]:
+        """Provide an ORM session (Rasa's other queries, the purge)."""
+        self._prepare()
         with super().session_scope() as session:
             yield session
+
+    @contextlib.contextmanager
+    def transaction(self) -> Generator[sa.engine.Connection, None, None]:
+        """Provide a connection in a transaction, committed at the end."""
+        self._prepare()
+        with self.engine.begin() as connection:
+            yield connection
 
     async def _watched(self, operation: str, call: Callable[[], Awaitable[T]]) -> T:
         """Run a database operation and record its success or failure."""
@@ -247,15 +251,14 @@ class DeidentifyingSQLTrackerStore(SQLTrackerStore):
     async def _save(self, tracker: DialogueStateTracker) -> None:
         """Insert the events of the latest session that are not stored yet."""
         await self.stream_events(tracker)
-        with self.session_scope() as session:
-            stored = session.execute(
+        with self.transaction() as connection:
+            stored = connection.execute(
                 COUNT_LATEST_SESSION, {"sender": tracker.sender_id}
             ).scalar_one()
             new = itertools.islice(tracker.events, stored, None)
             rows = [event_row(tracker.sender_id, event) for event in new]
             if rows:
-                session.execute(self.SQLEvent.__table__.insert(), rows)
-            session.commit()
+                connection.execute(self.SQLEvent.__table__.insert(), rows)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """Return the tracker of the latest session, or None."""
@@ -263,8 +266,8 @@ class DeidentifyingSQLTrackerStore(SQLTrackerStore):
 
     async def _latest(self, sender_id: str) -> DialogueStateTracker | None:
         """Read the latest session's events and rebuild the tracker from them."""
-        with self.session_scope() as session:
-            rows = session.execute(EVENTS_OF_LATEST_SESSION, {"sender": sender_id})
+        with self.transaction() as connection:
+            rows = connection.execute(EVENTS_OF_LATEST_SESSION, {"sender": sender_id})
             events = [json.loads(data) for (data,) in rows]
         if not self.domain or not events:
             return None

@@ -90,3 +90,12 @@ async def test_pooled_store_sees_what_another_store_deleted(store, tmp_path):
     assert purge(other, time.time() - 30 * 86400) == 1
     assert await store.retrieve("old") is None
     assert await store.retrieve("new") is not None
+
+
+async def test_only_the_stored_copy_is_de_identified(store):
+    tracker = conversation("u1")
+    await store.save(tracker)
+    user = tracker.events[1]
+    assert "Jansen" in user.text and "Jansen" in user.parse_data["text"]
+    stored = (await store.retrieve("u1")).events[1]
+    assert "Jansen" not in stored.text and "Jansen" not in stored.parse_data["text"]
