@@ -15,12 +15,12 @@ scale-lint: $(VENV_STAMP)
 
 lint: scale-lint
 
-scale-test: $(MODEL) scale-install  ## 2 Rasa servers on PostgreSQL and Redis behind nginx: context, lock, shared limits, a server killed (~2.5 min)
+scale-test: $(MODEL) scale-install  ## 2 Rasa servers on PostgreSQL and Redis behind nginx: context, lock, shared limits, a server killed (~2 min)
 	$(PY) -m pytest -q -rP tests/scale -m scale
 
 test: scale-test
 
-scale-bench: $(MODEL) scale-install  ## messages/s and latency with 1, 2 and 3 Rasa servers behind nginx -> reports/scale.md (~5 min)
+scale-bench: $(MODEL) scale-install  ## messages/s and latency with 1, 2 and 3 Rasa servers behind nginx -> reports/scale.md (~4 min)
 	$(PY) -m scale.bench --servers 1,2,3 --out reports/scale.md
 
 bench: scale-bench
