@@ -40,6 +40,7 @@ from scale.services import (
     start_nginx,
     start_postgres,
     start_redis,
+    stop_all,
     wait_for,
 )
 
@@ -115,9 +116,8 @@ class Cluster:
         return [*front, *self.servers, self.actions, self.redis, self.postgres]
 
     def stop(self) -> None:
-        """Stop every service, nginx first and the databases last."""
-        for service in self.services():
-            service.stop()
+        """Stop every service together (signalled nginx first, databases last)."""
+        stop_all(self.services())
 
 
 def healthy(base_url: str) -> bool:
@@ -226,8 +226,10 @@ def cluster(
         started.append(c.nginx)
         yield c
     finally:
-        for service in reversed(started if c is None else c.services()):
-            service.stop()
+        if c is None:
+            stop_all(list(reversed(started)))
+        else:
+            c.stop()
         if os.environ.get("SCALE_KEEP") != "1":
             shutil.rmtree(folder, ignore_errors=True)
 

@@ -61,6 +61,15 @@ class Service:
                 self.kill()
 
 
+def stop_all(services: list[Service]) -> None:
+    """Ask every service to stop at once, in the given order; wait for each."""
+    for service in services:
+        if service.running():
+            service.process.terminate()
+    for service in services:
+        service.stop()
+
+
 def tail(path: Path, lines: int = 30) -> str:
     """Return the last lines of a log file."""
     text = path.read_text(errors="replace") if path.exists() else ""
