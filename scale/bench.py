@@ -44,7 +44,7 @@ class Level:
     servers: int
     summary: Summary
     cpu: dict[str, float]  # CPU seconds per component during the measured run
-    other: float  # CPU seconds of other processes on the machine meanwhile
+    other: float  # CPU seconds of the rest of the machine meanwhile
 
 
 def _stat(pid: int) -> tuple[int, float] | None:
@@ -209,7 +209,8 @@ def report(
     ]
     lines.append("| **the cluster** | " + " | ".join(totals) + " |")
     lines.append(
-        "| other processes on the machine | "
+        "| rest of the machine (other processes, kernel work such as loopback "
+        "networking) | "
         + " | ".join(
             f"{100 * x.other / (machine.cores * x.summary.seconds):.0f}%"
             for x in levels
@@ -255,8 +256,8 @@ def bottleneck_note(levels: list[Level], machine: Machine) -> str:
         f"The best level was {best.servers} Rasa server(s): "
         f"{best.summary.rate:.1f} messages/s, {speedup:.2f}× one server, with the "
         f"{machine.cores} cores {100 * busy:.0f}% busy with the cluster and "
-        f"{100 * best.other / (machine.cores * best.summary.seconds):.0f}% with other "
-        "processes. Of the cluster's CPU time at that "
+        f"{100 * best.other / (machine.cores * best.summary.seconds):.0f}% with the "
+        "rest of the machine. Of the cluster's CPU time at that "
         f"level the Rasa servers used {100 * share(best, 'Rasa'):.0f}%, the action "
         f"server {100 * share(best, 'action'):.0f}%, PostgreSQL, Redis and nginx "
         f"together {100 * share(best, 'PostgreSQL', 'Redis', 'nginx'):.0f}%, and the "
