@@ -22,7 +22,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 .PHONY: help install spacy train run test lint unit validate stories web browser eval bench purge loadtest clean
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
 
 install: $(VENV_STAMP)  ## create the Python 3.10 environment with the pinned requirements
 $(VENV_STAMP): requirements.txt requirements-lock.txt scripts/setup_venv.sh
