@@ -83,9 +83,11 @@ def server_arguments(argv: Sequence[str], env: Mapping[str, str]) -> list[str]:
             arguments.append("--enable-api")
         if not _has_flag(arguments, AUTH_FLAGS):
             if env.get("RASA_AUTH_TOKEN"):
-                arguments += ["--auth-token", env["RASA_AUTH_TOKEN"]]
+                arguments.append(
+                    f"--auth-token={env['RASA_AUTH_TOKEN']}"
+                )  # may start with "-"
             elif env.get("RASA_JWT_SECRET"):
-                arguments += ["--jwt-secret", env["RASA_JWT_SECRET"]]
+                arguments.append(f"--jwt-secret={env['RASA_JWT_SECRET']}")
     if _has_flag(arguments, ["--enable-api"]) and not _has_flag(arguments, AUTH_FLAGS):
         raise LaunchError(
             "The Rasa HTTP API needs authentication: set RASA_AUTH_TOKEN or "

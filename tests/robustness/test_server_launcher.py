@@ -42,16 +42,22 @@ def test_cors_wildcard_is_refused() -> None:
 
 def test_api_comes_with_the_token_from_the_environment() -> None:
     env = {"RASA_ENABLE_API": "true", "RASA_AUTH_TOKEN": "s3cret"}
-    assert server_arguments(RUN, env) == RUN + [
-        "--enable-api",
-        "--auth-token",
-        "s3cret",
-    ]
+    assert server_arguments(RUN, env) == RUN + ["--enable-api", "--auth-token=s3cret"]
+
+
+def test_a_token_starting_with_a_dash_reaches_rasa_whole() -> None:
+    import argparse
+
+    env = {"RASA_ENABLE_API": "true", "RASA_AUTH_TOKEN": "-x_Y9"}  # token_urlsafe can
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-t", "--auth-token")
+    parsed, _ = parser.parse_known_args(server_arguments(RUN, env))
+    assert parsed.auth_token == "-x_Y9"
 
 
 def test_api_comes_with_a_jwt_secret_from_the_environment() -> None:
     env = {"RASA_ENABLE_API": "1", "RASA_JWT_SECRET": "jwt"}
-    assert server_arguments(RUN, env)[-3:] == ["--enable-api", "--jwt-secret", "jwt"]
+    assert server_arguments(RUN, env)[-2:] == ["--enable-api", "--jwt-secret=jwt"]
 
 
 @pytest.mark.parametrize(
