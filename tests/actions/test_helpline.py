@@ -27,7 +27,10 @@ async def test_closed_on_saturday_says_when_it_opens(tracker_for, domain):
     saturday = datetime(2026, 11, 28, 11, 0, tzinfo=AMSTERDAM)
     message = await helpline_message(saturday, tracker_for, domain)
     assert "gesloten" in message["open_status"]
-    assert "op maandag vanaf 8.30 uur" in message["open_status"]
+    assert (
+        "U kunt op maandag 30 november vanaf 8.30 uur weer bellen."
+        in message["open_status"]
+    )
 
 
 def test_helpline_response_has_the_placeholder(domain):

@@ -36,9 +36,38 @@ def test_next_opening_is_today_before_opening_time():
 
 def test_status_texts():
     assert status_text(at(23, 10)) == "De telefoonlijn is nu open."
-    assert "vandaag vanaf 8.30" in status_text(at(24, 7))
-    assert "morgen vanaf 8.30" in status_text(at(24, 20))
-    assert "op maandag vanaf 8.30" in status_text(at(28, 11))
+    assert status_text(at(24, 7)) == (
+        "De telefoonlijn is nu gesloten. U kunt vandaag vanaf 8.30 uur weer bellen."
+    )
+    assert "U kunt morgen vanaf 8.30 uur weer bellen." in status_text(at(24, 20))
+    assert "U kunt op maandag 30 november vanaf 8.30 uur weer bellen." in status_text(
+        at(28, 11)
+    )
+
+
+def dec(day: int, hour: int, minute: int = 0, year: int = 2026) -> datetime:
+    return datetime(year, 12, day, hour, minute, tzinfo=AMSTERDAM)
+
+
+def test_closed_on_christmas_day_and_kings_day():
+    assert not is_open(dec(25, 10))  # Friday, Eerste Kerstdag
+    assert not is_open(datetime(2027, 4, 27, 10, tzinfo=AMSTERDAM))  # Koningsdag
+    assert not is_open(datetime(2027, 5, 6, 10, tzinfo=AMSTERDAM))  # Hemelvaartsdag
+    assert is_open(datetime(2027, 4, 28, 10, tzinfo=AMSTERDAM))
+
+
+def test_a_holiday_says_so_with_the_next_opening_time():
+    text = status_text(dec(25, 10))
+    assert text.startswith(
+        "De telefoonlijn is vandaag gesloten (feestdag: Eerste Kerstdag)."
+    )
+    assert text.endswith("U kunt op maandag 28 december vanaf 8.30 uur weer bellen.")
+
+
+def test_next_opening_skips_holidays_after_a_weekend():
+    # Easter 2027: Friday 26 March 17:00 -> Monday 29 March is Tweede Paasdag.
+    friday = datetime(2027, 3, 26, 17, 30, tzinfo=AMSTERDAM)
+    assert next_opening(friday) == datetime(2027, 3, 30, 8, 30, tzinfo=AMSTERDAM)
 
 
 def test_utc_input_is_read_in_amsterdam_time():
