@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,14 @@ def response_text(responses: Mapping[str, Any], name: str) -> str:
     """Return the text of the first variant of a response, or '' when it is missing."""
     variants = responses.get(name) or []
     return str(variants[0].get("text", "")) if variants else ""
+
+
+def checked_date(responses: Mapping[str, Any], name: str) -> date | None:
+    """Return the day a response was last checked against its sources, if recorded."""
+    variants = responses.get(name) or []
+    metadata = (variants[0].get("metadata") or {}) if variants else {}
+    checked = metadata.get("checked")
+    return date.fromisoformat(str(checked)) if checked else None
 
 
 def source_line(text: str) -> str | None:

@@ -6,7 +6,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from assistant.responses import body, response_text, source_line
+from assistant.opening_hours import MONTH_NAMES
+from assistant.responses import body, checked_date, response_text, source_line
 from assistant.topic_resolution import CONTEXT_QUESTIONS, resolve
 from web.messages import topic_of
 
@@ -44,13 +45,21 @@ def answer(
     subject: str | None = None,
 ) -> dict[str, Any]:
     """Return one answer: topic id, subject label, full text, body and source line."""
-    text = fill(response_text(responses, f"utter_{topic}"), values).strip()
+    name = f"utter_{topic}"
+    text = fill(response_text(responses, name), values).strip()
+    checked = checked_date(responses, name)
     return {
         "topic": topic,
         "subject": SUBJECT_LABELS[subject or subject_of_topic(topic)],
         "text": text,
         "body": body(text),
         "source": source_line(text),
+        "checked": checked.isoformat() if checked else None,
+        "checked_label": (
+            f"{checked.day} {MONTH_NAMES[checked.month - 1]} {checked.year}"
+            if checked
+            else None
+        ),
     }
 
 

@@ -40,8 +40,11 @@ SCRIPTS = {
     "hsct": [
         (PII_TURN, None),
         ("wordt dat vergoed?", "Bedoelt u stamceltherapie bij MS of navelstrengbloed?"),
-        (HSCT_BUTTON, "Nee, stamceltherapie bij MS wordt nu niet vergoed"),
-        ("wat is de bron?", "Mijn laatste antwoord komt uit: MS Vereniging Nederland"),
+        (HSCT_BUTTON, "Ja, voor een kleine groep. Sinds 13 december 2022"),
+        (
+            "wat is de bron?",
+            "Mijn laatste antwoord komt uit: Zorginstituut Nederland",
+        ),
     ],
     "cordblood": [
         (PII_TURN, None),

@@ -97,7 +97,7 @@ def test_message_returns_text_source_buttons_and_topic(site: Site) -> None:
     answer = send(site, "api-test-clarify", messages[0]["buttons"][0]["payload"])[0]
     assert answer["topic"] == "hsct_reimbursement"
     assert answer["feedback"] is True
-    assert answer["source"].startswith("Bron: MS Vereniging Nederland")
+    assert answer["source"].startswith("Bron: Zorginstituut Nederland")
 
 
 def test_history_shows_button_titles(site: Site) -> None:

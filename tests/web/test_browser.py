@@ -69,7 +69,7 @@ def test_clarify_button_answers_the_pending_question(page: WebDriver) -> None:
     choice = button(clarify, "Stamceltherapie bij MS")
     assert choice.tag_name == "button"
     answer = click_and_wait(page, choice)
-    assert "niet vergoed" in answer.text
+    assert "Sinds 13 december 2022" in answer.text
     assert answer.find_element(By.CLASS_NAME, "source").text.startswith("Bron:")
     users = page.find_elements(By.CSS_SELECTOR, "#log .msg.user .text")
     assert users[-1].text == "Stamceltherapie bij MS"  # the title, not the payload
@@ -280,6 +280,14 @@ def test_kennisbank_lists_every_answer_by_subject(page: WebDriver, site: Site) -
     assert storage.find_element(By.CLASS_NAME, "source").text == (
         "Bron: NVOG-standpunt Opslaan navelstrengbloed, 10 juli 2025"
     )
+    assert storage.find_element(By.CLASS_NAME, "checked").text.startswith(
+        "Laatst gecontroleerd: "
+    )
+    referral = page.find_element(
+        By.CSS_SELECTOR,
+        "#onderwerp-stamceltherapie-bij-ms [data-topic='hsct_referral']",
+    )
+    assert "landelijke indicatiecommissie" in referral.text
     wbmv = page.find_element(
         By.CSS_SELECTOR, "#onderwerp-navelstrengbloed [data-topic='wbmv_what_is']"
     )
