@@ -13,7 +13,8 @@ VENV_STAMP  := build/.venv-$(REQ_HASH)
 SPACY_MODEL := build/spacy_nl/meta.json
 MODEL       := models/assistant.tar.gz
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
-                assistant/emergency_override.py assistant/safety.py $(SPACY_MODEL)
+                assistant/emergency_override.py assistant/crisis.py \
+                assistant/scope_guard.py $(SPACY_MODEL)
 
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 3

@@ -27,13 +27,15 @@ class ActionAnswerInContext(Action):
     ) -> list[EventType]:
         """Resolve the question to a topic and utter that topic's response."""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        named = message_subject(tracker)
         if intent in CONTEXT_QUESTIONS:
             question = intent
             subject = conversation_subject(tracker)
         else:  # the user named a subject, e.g. after `clarify`
             question = tracker.get_slot("pending_question")
-            subject = message_subject(tracker)
-        resolution = resolve(question, subject, tracker.get_slot("last_topic"))
+            subject = named
+        last_topic = tracker.get_slot("last_topic")
+        resolution = resolve(question, subject, last_topic, subject_named=bool(named))
         dispatcher.utter_message(response=response_name(resolution.topic))
         if resolution.topic == CLARIFY:
             return [SlotSet("pending_question", resolution.pending_question)]

@@ -30,7 +30,8 @@ RASA = ROOT / ".venv" / "bin" / "rasa"
 CODE_INPUTS = {
     "assistant.emergency_override": (
         "assistant/emergency_override.py",
-        "assistant/safety.py",
+        "assistant/crisis.py",
+        "assistant/scope_guard.py",
     ),
     "build/spacy_nl": ("build/spacy_nl/meta.json",),
 }

@@ -1,0 +1,86 @@
+"""Keeps curated answers to our two subjects: near misses go to out_of_scope.
+
+A message about another disease, another use of stem cells or another pregnancy topic
+shares words with our answers ("stamcellen", "navelstreng") but is not about them. A
+message from someone who lives outside the Netherlands is about other rules. Both are
+recognised here by a lexicon, so that the classifier's guess is not the last word.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.crisis import normalise
+
+OUT_OF_SCOPE = "out_of_scope"
+OTHER_COUNTRY = "other_country"
+
+# Other conditions and treatments: out of scope unless the message also names MS.
+_OTHER_CONDITIONS = (
+    r"\bamyotrofische",
+    r"\bdiabet",
+    r"\bsuikerziekte",
+    r"\bartros",
+    r"\bartrose",
+    r"\bslijtage",
+    r"\bknie",
+    r"\bheup",
+    r"\blymfoom|\blymfklierkanker|\bhodgkin",
+    r"\bleukemie|\bbloedkanker|\bmyeloom",
+    r"\bkanker\b",
+    r"\bautis",
+    r"\bparkinson",
+    r"\balzheimer|\bdementie",
+    r"\breuma",
+    r"\bcrohn",
+    r"\bhartfalen|\bhartinfarct",
+    r"\bdwarslaesie|\bruggenmergletsel",
+    r"\bcidp\b",
+    r"\bsikkelcel",
+    r"\bdonor ?(stamcel|stamcellen|beenmerg)|\bbeenmergdonor|\bstamceldonor|\bmatchis",
+    r"\bcosmetic|\bcreme|\bcrème|\bhuidverzorging|\banti ?aging|\brimpels",
+    r"\bhaargroei|\bkaalheid",
+)
+# Other pregnancy and baby topics: out of scope whatever else the message says.
+_OTHER_BABY_TOPICS = (
+    r"\bmelktand",
+    r"\btandstamcel|\bstamcellen uit (de )?tand",
+    r"\b(laat|later|uitgesteld) (af ?navelen|afgenaveld|doorknippen)",
+    r"\bafnavelen|\bafgenaveld",
+    r"\bnavelstreng\w* (om|rond) (de|zijn|haar) (nek|hals)",
+    r"\bnavel ?stomp|\bnavelstompje|\bnavel (verzorgen|verzorging|ontstoken)",
+    r"\bplacenta (eten|opeten|capsules|invriezen)|\bplacentacapsules",
+    r"\bnavelstreng ?(knippen|doorknippen)",
+)
+# Naming one of our subjects keeps a message with another condition in scope
+# ("navelstrengbloed bewaren voor als ons kind leukemie krijgt").
+_OURS_NAMED = re.compile(
+    r"\b(ms|rrms|ppms|spms|multiple|multipele|ms'?ers?)\b|navelstreng ?bloed"
+)
+_ALS = re.compile(r"\bALS\b")  # the disease, written in capitals ("als" is a word)
+_OTHER_CONDITION_RE = re.compile("|".join(f"(?:{p})" for p in _OTHER_CONDITIONS))
+_OTHER_BABY_RE = re.compile("|".join(f"(?:{p})" for p in _OTHER_BABY_TOPICS))
+# Someone who says they live outside the Netherlands.
+_LIVES_ABROAD = re.compile(
+    r"\b(ik|wij|we|hij|zij|ze|beller|mevrouw|meneer)\b.{0,25}\b(woon|woont|wonen)\b"
+    r".{0,20}\b(in|vanuit) (belgie|vlaanderen|wallonie|brussel|antwerpen|gent|brugge|"
+    r"leuven|hasselt|limburg \(?be|duitsland|frankrijk|engeland|spanje|suriname|"
+    r"curacao|aruba|luxemburg|het buitenland)"
+    r"|\b(belg|vlaming)\b.{0,20}\b(ben|zijn)\b|\bbelgische (verzekering|mutualiteit)"
+    r"|\bmutualiteit|\bziekenfonds in belgi|\briziv\b"
+)
+
+
+def redirect(text: str | None) -> str | None:
+    """Return 'out_of_scope' or 'other_country' when a message is not ours, else None."""
+    if not text:
+        return None
+    norm = normalise(text)
+    if _OTHER_BABY_RE.search(norm):
+        return OUT_OF_SCOPE
+    other = _OTHER_CONDITION_RE.search(norm) or _ALS.search(text)
+    if other and not _OURS_NAMED.search(norm):
+        return OUT_OF_SCOPE
+    if _LIVES_ABROAD.search(norm):
+        return OTHER_COUNTRY
+    return None
