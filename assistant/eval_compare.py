@@ -118,7 +118,70 @@ def threshold_rows(report: Report) -> list[str]:
     ]
 
 
-def markdown(ours: Model, base: Model, images: list[str], today: date) -> str:
+SET_DESCRIPTION = (
+    "Both models answer the same held-out set (tests/eval/messages.yml, one new "
+    "conversation per message, and tests/eval/conversations.yml, turn by turn), "
+)
+
+
+def summary_rows(sets: list[tuple[str, str, Report, Report]]) -> list[str]:
+    """Return one row per evaluation set: both models' accuracy, wrong, fallback."""
+    return [
+        f"| {title} | {len(a.results)} | {_pct(a.accuracy)} / {_pct(b.accuracy)} "
+        f"| {_pct(a.wrong_content_rate)} / {_pct(b.wrong_content_rate)} "
+        f"| {_pct(a.fallback_rate)} / {_pct(b.fallback_rate)} |"
+        for _, title, a, b in sets
+    ]
+
+
+def style_rows(ours: Report, base: Report) -> list[str]:
+    """Return one row per style: both models' accuracy and wrong-content rates."""
+    a, b = ours.by_style(), base.by_style()
+    return [
+        f"| {style} | {len(a[style].results)} "
+        f"| {_pct(a[style].accuracy)} / {_pct(b[style].accuracy)} "
+        f"| {_pct(a[style].wrong_content_rate)} / {_pct(b[style].wrong_content_rate)} "
+        f"| {_pct(a[style].kennisbank_top3())} / {_pct(b[style].kennisbank_top3())} |"
+        for style in a
+    ]
+
+
+def summary(sets: list[tuple[str, str, Report, Report]], today: date) -> str:
+    """Render the overview of every evaluation set and the blind set's styles."""
+    first = sets[0]
+    return "\n".join(
+        [
+            f"# Answer quality: this project against Rasa's default pipeline, "
+            f"{today.isoformat()}",
+            "",
+            "Each cell: this project / baseline (`rasa init`'s default pipeline, "
+            "trained on the same domain and data). *Wrong* is a curated answer on a "
+            'topic that was not asked; *fallback* the honest "I don\'t know".',
+            "",
+            "| set | turns | right | wrong content | fallback |",
+            "|---|---|---|---|---|",
+            *summary_rows(sets),
+            "",
+            f"## {first[1]}: per style",
+            "",
+            "*Kennisbank top 3*: an expected topic is among the staff search's three "
+            "best results.",
+            "",
+            "| style | turns | right | wrong content | kennisbank top 3 |",
+            "|---|---|---|---|---|",
+            *style_rows(first[2], first[3]),
+            "",
+        ]
+    )
+
+
+def markdown(
+    ours: Model,
+    base: Model,
+    images: list[str],
+    today: date,
+    description: str = SET_DESCRIPTION,
+) -> str:
     """Render the side-by-side evaluation report."""
     lines = [
         f"# Held-out evaluation: this project against Rasa's default pipeline, "
@@ -128,9 +191,8 @@ def markdown(ours: Model, base: Model, images: list[str], today: date) -> str:
         f"- **{base.label}**: `{base.path}` (baseline/config.yml: `rasa init`'s "
         "default pipeline and policies, trained on the same domain and data)",
         "",
-        "Both models answer the same held-out set (tests/eval/messages.yml, one new "
-        "conversation per message, and tests/eval/conversations.yml, turn by turn), "
-        "with the project's action server. *Wrong content* is a curated answer on a "
+        description
+        + "with the project's action server. *Wrong content* is a curated answer on a "
         'topic that was not asked; *fallback* is the honest "I don\'t know". '
         "*Unseen* leaves out turns whose text is also a training example.",
         "",

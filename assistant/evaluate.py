@@ -41,14 +41,28 @@ EVAL_DIR = ROOT / "tests" / "eval"
 NO_ANSWER = "no_answer"
 BASELINE_NAME = "baseline"
 FALLBACK = "nlu_fallback"
+BLIND_DIR = EVAL_DIR / "blind"
+# (report name, title, messages file, conversations file): the blind final set first.
 SETS = (
     (
+        "blind-final",
+        "Blind realistic set, final (written blind, never looked at)",
+        BLIND_DIR / "final.yml",
+        None,
+    ),
+    (
+        "blind-dev",
+        "Blind realistic set, dev (written blind; its misses guided development: seen)",
+        BLIND_DIR / "dev.yml",
+        None,
+    ),
+    (
         "eval",
-        "Held-out evaluation",
+        "Old held-out set (seen: it guided the training data)",
         EVAL_DIR / "messages.yml",
         EVAL_DIR / "conversations.yml",
     ),
-    ("acceptance", "Acceptance questions", EVAL_DIR / "acceptance.yml", None),
+    ("acceptance", "Acceptance questions (seen)", EVAL_DIR / "acceptance.yml", None),
 )
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 # Answers that are not curated content: they can be unhelpful, never wrong content.
@@ -63,6 +77,7 @@ NON_CONTENT = {
     "emergency",
     "clarify",
     "out_of_scope",
+    "other_country",
     "sources",
     "fallback",
     "not_in_sources",
@@ -78,6 +93,7 @@ class Turn:
     expect: tuple[str, ...]
     conversation: str | None = None
     in_training_data: bool = False
+    style: str = "short"
 
 
 @dataclass
@@ -87,6 +103,7 @@ class Result:
     turn: Turn
     topic: str
     confidence: float = 1.0
+    kennisbank: tuple[str, ...] = ()
 
     @property
     def right(self) -> bool:
@@ -142,6 +159,17 @@ class Report:
             ]
         )
 
+    def kennisbank_top3(self) -> float:
+        """Share of turns whose expected topic is among the kennisbank's top 3."""
+        return self.rate(lambda r: bool(set(r.turn.expect) & set(r.kennisbank)))
+
+    def by_style(self) -> dict[str, Report]:
+        """Split the results by the style of the turn (short, long, staff, ...)."""
+        styles: dict[str, Report] = {}
+        for result in self.results:
+            styles.setdefault(result.turn.style, Report()).results.append(result)
+        return dict(sorted(styles.items()))
+
     def misses(self) -> Counter[tuple[str, str]]:
         """Count (expected, given) pairs of wrong answers."""
         return Counter(
@@ -167,24 +195,26 @@ def training_texts(data_dir: Path = ROOT / "data" / "nlu") -> set[str]:
 def load_turns(
     messages: Path, conversations: Path | None
 ) -> tuple[list[Turn], list[list[Turn]]]:
-    """Load single messages and (optionally) multi-turn conversations."""
+    """Load single messages and multi-turn conversations (from one or two files)."""
     seen = training_texts()
 
-    def turn(item: dict, conversation: str | None = None) -> Turn:
+    def turn(item: dict, style: str, conversation: str | None = None) -> Turn:
         text = item["text"]
-        return Turn(text, tuple(item["expect"]), conversation, normalised(text) in seen)
+        return Turn(
+            text,
+            tuple(item["expect"]),
+            conversation,
+            normalised(text) in seen,
+            item.get("style", style),
+        )
 
-    singles = [
-        turn(m)
-        for m in yaml.safe_load(messages.read_text(encoding="utf-8"))["messages"]
-    ]
-    if conversations is None:
-        return singles, []
+    data = yaml.safe_load(messages.read_text(encoding="utf-8"))
+    singles = [turn(m, "short") for m in data.get("messages") or []]
+    if conversations is not None:
+        data = yaml.safe_load(conversations.read_text(encoding="utf-8"))
     dialogues = [
-        [turn(t, c["name"]) for t in c["turns"]]
-        for c in yaml.safe_load(conversations.read_text(encoding="utf-8"))[
-            "conversations"
-        ]
+        [turn(t, "conversation", c["name"]) for t in c["turns"]]
+        for c in data.get("conversations") or []
     ]
     return singles, dialogues
 
@@ -235,19 +265,31 @@ def top_confidence(parse_data: dict) -> float:
     return max(scores, default=0.0)
 
 
-async def answer(agent, sender: str, text: str) -> tuple[str, float]:  # noqa: ANN001
-    """Send one message; return the topic of the first response and the confidence."""
+def kennisbank_topics(agent, parse_data: dict) -> tuple[str, ...]:  # noqa: ANN001
+    """Return the topics the kennisbank search shows for a message's intent ranking."""
+    from web.knowledge import search
+
+    ranking = parse_data.get("intent_ranking") or []
+    results = search(ranking, agent.domain.responses, {})
+    return tuple(a["topic"] for r in results for a in r["answers"])
+
+
+async def answer(agent, sender: str, text: str) -> Result:  # noqa: ANN001
+    """Send one message; return the first response's topic, confidence and search."""
     from rasa.shared.core.events import BotUttered, UserUttered
 
     await agent.handle_text(text, sender_id=sender)
     tracker = await agent.processor.get_tracker(sender)
     events = list(tracker.events)
     last_user = max(i for i, e in enumerate(events) if isinstance(e, UserUttered))
-    confidence = top_confidence(events[last_user].parse_data)
+    parse_data = events[last_user].parse_data
+    topic = NO_ANSWER
     for event in events[last_user:]:
         if isinstance(event, BotUttered):
-            return topic_of(event.metadata.get("utter_action")), confidence
-    return NO_ANSWER, confidence
+            topic = topic_of(event.metadata.get("utter_action"))
+            break
+    search = kennisbank_topics(agent, parse_data)
+    return Result(Turn(text, ()), topic, top_confidence(parse_data), search)
 
 
 async def evaluate(
@@ -267,14 +309,13 @@ async def evaluate(
     agent = await load_agent(model_path=str(model), endpoints=endpoints)
     singles, dialogues = load_turns(messages, conversations)
     report = Report()
-    for turn in singles:
-        topic, confidence = await answer(agent, uuid.uuid4().hex, turn.text)
-        report.results.append(Result(turn, topic, confidence))
-    for dialogue in dialogues:
+    for dialogue in [[turn] for turn in singles] + dialogues:
         sender = uuid.uuid4().hex
         for turn in dialogue:
-            topic, confidence = await answer(agent, sender, turn.text)
-            report.results.append(Result(turn, topic, confidence))
+            got = await answer(agent, sender, turn.text)
+            report.results.append(
+                Result(turn, got.topic, got.confidence, got.kennisbank)
+            )
     return report
 
 
@@ -294,6 +335,14 @@ def markdown(report: Report, model: Path, title: str) -> str:
         f"| {unseen.wrong_content_rate:.1%} |",
         f"| fallback rate | {report.fallback_rate:.1%} "
         f"| {unseen.fallback_rate:.1%} |",
+        "",
+        "## Per style",
+        "",
+        "*Kennisbank top 3*: an expected topic is among the staff search's best three.",
+        "",
+        "| style | turns | right | wrong content | fallback | kennisbank top 3 |",
+        "|---|---|---|---|---|---|",
+        *style_rows(report),
         "",
         "## Fallback threshold",
         "",
@@ -325,6 +374,16 @@ def markdown(report: Report, model: Path, title: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def style_rows(report: Report) -> list[str]:
+    """Return one Markdown row per style: turns, accuracy, wrong content, fallback."""
+    return [
+        f"| {style} | {len(part.results)} | {part.accuracy:.1%} "
+        f"| {part.wrong_content_rate:.1%} | {part.fallback_rate:.1%} "
+        f"| {part.kennisbank_top3():.1%} |"
+        for style, part in report.by_style().items()
+    ]
+
+
 def shown(path: Path) -> str:
     """Return a path relative to the project when it is inside it."""
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
@@ -338,30 +397,48 @@ def copied(model: Path, folder: Path) -> Path:
 
 
 def compare(args: argparse.Namespace, url: str, work: Path) -> None:
-    """Evaluate this project's model and the baseline; write eval.md and the PNGs."""
+    """Evaluate this project's model and the baseline on every set; write eval.md."""
     from assistant import crossval, eval_compare, eval_plot, training
 
     baseline_config = ROOT / "baseline" / "config.yml"
     if training.is_stale(baseline_config, args.baseline.parent, BASELINE_NAME):
         print("Training the default-pipeline baseline (stale or missing)...")
         training.train(baseline_config, args.baseline.parent, BASELINE_NAME)
+    reports: dict[str, list[Report]] = {}
     models = []
     for label, model, config, results in (
         ("this project", args.model, ROOT / "config.yml", "cross-validation"),
         ("baseline", args.baseline, baseline_config, "cross-validation-baseline"),
     ):
-        report = asyncio.run(evaluate(copied(model, work), url))
+        local = copied(model, work)
+        reports[label] = [
+            asyncio.run(evaluate(local, url, messages, conversations))
+            for _, _, messages, conversations in SETS
+        ]
         cv = None
         if args.folds:
             out = args.results / results
             cv = crossval.cross_validate(config, out, args.folds)
-        models.append(eval_compare.Model(label, shown(model), report, cv))
+        models.append(eval_compare.Model(label, shown(model), reports[label][0], cv))
     ours, base = models
+    sets = [
+        (name, title, a, b)
+        for (name, title, _, _), a, b in zip(
+            SETS, reports["this project"], reports["baseline"], strict=True
+        )
+    ]
     images = ["eval.png", "eval-confusion.png", "eval-confusion-baseline.png"]
     eval_plot.comparison_chart(ours, base, args.out / images[0])
     eval_plot.confusion_matrix(ours, args.out / images[1])
     eval_plot.confusion_matrix(base, args.out / images[2])
-    text = eval_compare.markdown(ours, base, images, date.today())
+    description = (
+        f"The details below are for the first set ({SETS[0][1]}, "
+        f"{shown(SETS[0][2])}), played one new conversation per message and turn by "
+        "turn for its conversations, "
+    )
+    text = eval_compare.summary(sets, date.today()) + eval_compare.markdown(
+        ours, base, images, date.today(), description
+    ).replace("# Held-out evaluation", "## Details: held-out evaluation", 1)
     (args.out / "eval.md").write_text(text, encoding="utf-8")
     print(text)
 
@@ -388,8 +465,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with action_server(port), tempfile.TemporaryDirectory() as work:
         model = copied(args.model, Path(work))
-        sets = SETS[1:] if not args.no_baseline else SETS
-        for name, title, messages, conversations in sets:
+        for name, title, messages, conversations in SETS:
             report = asyncio.run(evaluate(model, url, messages, conversations))
             text = markdown(report, args.model, title)
             (args.out / f"{name}.md").write_text(text, encoding="utf-8")
