@@ -11,6 +11,8 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -199,3 +201,64 @@ def stored_events(site: Site, sender: str) -> list[tuple[str, dict]]:
             (sender,),
         ).fetchall()
     return [(kind, json.loads(data)) for kind, data in rows]
+
+
+# A Dutch voice on the device, as speechSynthesis.getVoices() lists it.
+DUTCH_VOICE = {"name": "Test Nederlands", "lang": "nl-NL", "localService": True}
+
+# A stand-in for the browser's speech synthesis (headless Chromium has no voices):
+# speak() records the text in window.__spoken (and the utterance in __utterances),
+# cancel() ends it with an error as Chrome does, __finishSpeaking() ends it normally
+# and __setVoices(list) changes the voices and fires "voiceschanged".
+SPEECH_STUB = """
+(() => {
+  let voices = __VOICES__;
+  let current = null;
+  const synth = new EventTarget();
+  window.__spoken = [];
+  window.__utterances = [];
+  synth.getVoices = () => voices;
+  synth.speak = (utterance) => {
+    window.__spoken.push(utterance.text);
+    window.__utterances.push({ lang: utterance.lang, voice: utterance.voice });
+    current = utterance;
+  };
+  synth.cancel = () => {
+    const utterance = current;
+    current = null;
+    if (utterance) utterance.dispatchEvent(new Event("error"));
+  };
+  window.__finishSpeaking = () => {
+    const utterance = current;
+    current = null;
+    if (utterance) utterance.dispatchEvent(new Event("end"));
+  };
+  window.__setVoices = (list) => {
+    voices = list;
+    synth.dispatchEvent(new Event("voiceschanged"));
+  };
+  Object.defineProperty(window, "speechSynthesis", { value: synth });
+  window.SpeechSynthesisUtterance = class extends EventTarget {
+    constructor(text) {
+      super();
+      Object.assign(this, { text, lang: "", voice: null });
+    }
+  };
+})();
+"""
+
+
+@contextmanager
+def speech_voices(driver: object, voices: list[dict]) -> Iterator[None]:
+    """Give the pages loaded inside the block a fake speechSynthesis with `voices`."""
+    script = SPEECH_STUB.replace("__VOICES__", json.dumps(voices))
+    added = driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": script}
+    )
+    try:
+        yield
+    finally:
+        driver.execute_cdp_cmd(
+            "Page.removeScriptToEvaluateOnNewDocument",
+            {"identifier": added["identifier"]},
+        )

@@ -14,10 +14,65 @@ const question = document.getElementById("question");
 const problem = document.getElementById("problem");
 const problemText = document.getElementById("problem-text");
 const retry = document.getElementById("retry");
+const speechStatus = document.getElementById("speech-status");
 
 let sender = localStorage.getItem(SENDER_KEY) || newConversationId();
 let busy = false;
 let retryAction = null;
+
+// Read aloud with the browser's own speech synthesis, only with a Dutch voice on this
+// device (localService): the text is never sent anywhere. No such voice, no button.
+const speech = window.speechSynthesis;
+let dutchVoice = null;
+let reading = null; // { button, utterance } of the answer being read aloud
+
+function findDutchVoice() {
+  const voices = (speech ? speech.getVoices() : []).filter(
+    (voice) => voice.localService && voice.lang.toLowerCase().startsWith("nl"),
+  );
+  return voices.find((voice) => /^nl[-_]nl$/i.test(voice.lang)) || voices[0] || null;
+}
+
+function updateVoices() {
+  dutchVoice = findDutchVoice();
+  if (!dutchVoice) stopReading();
+  for (const button of log.querySelectorAll(".read-aloud")) button.hidden = !dutchVoice;
+}
+
+function stopReading(message = "Voorlezen gestopt.") {
+  if (!reading) return;
+  reading.button.setAttribute("aria-pressed", "false");
+  reading = null;
+  speech.cancel();
+  speechStatus.textContent = message;
+}
+
+function readAloud(button, text) {
+  const wasReading = reading && reading.button === button;
+  stopReading();
+  if (wasReading || !dutchVoice) return;
+  const utterance = new SpeechSynthesisUtterance(text);
+  utterance.voice = dutchVoice;
+  utterance.lang = dutchVoice.lang;
+  const finished = () => {
+    if (reading && reading.utterance === utterance) stopReading("Voorlezen klaar.");
+  };
+  utterance.addEventListener("end", finished);
+  utterance.addEventListener("error", finished);
+  reading = { button, utterance };
+  button.setAttribute("aria-pressed", "true");
+  speechStatus.textContent = "Voorlezen gestart.";
+  speech.speak(utterance);
+}
+
+function readAloudButton(text) {
+  const label = "Lees dit antwoord voor";
+  const attributes = { type: "button", class: "button quiet read-aloud", "aria-pressed": "false" };
+  const button = el("button", { ...attributes, "aria-label": label }, "Lees voor");
+  button.hidden = !dutchVoice;
+  button.addEventListener("click", () => readAloud(button, text));
+  return button;
+}
 
 function newConversationId() {
   const bytes = new Uint8Array(16);
@@ -73,8 +128,10 @@ function disableOldButtons() {
 function addBot(message, { live = true } = {}) {
   const item = el("li", { class: "msg bot" });
   item.append(el("span", { class: "visually-hidden" }, "Assistent: "));
-  item.append(renderParts(el("p", { class: "text" }), message.parts));
+  const text = renderParts(el("p", { class: "text" }), message.parts);
+  item.append(text);
   if (message.source) item.append(el("p", { class: "source" }, message.source));
+  if (speech && text.textContent.trim()) item.append(readAloudButton(text.textContent));
   if (message.buttons && message.buttons.length) {
     const choices = el("div", { class: "choices", role: "group", "aria-label": "Kies een onderwerp" });
     for (const choice of message.buttons) {
@@ -134,7 +191,7 @@ async function send(text, shown = text) {
     for (const message of data.messages || []) last = addBot(message);
     if (!(data.messages || []).length) last = addBot({ parts: [{ text: "(Geen antwoord.)" }] });
     mine.scrollIntoView({ block: "start" });
-    scrollToEnd(last.querySelector("button") ? last : null);
+    scrollToEnd(last.querySelector("button:not([hidden])") ? last : null);
   } catch (error) {
     typing.textContent = "";
     mine.remove();
@@ -209,6 +266,7 @@ retry.addEventListener("click", () => {
 
 document.getElementById("new-conversation").addEventListener("click", () => {
   sender = newConversationId();
+  stopReading();
   log.replaceChildren();
   hideProblem();
   intro.hidden = false;
@@ -216,4 +274,9 @@ document.getElementById("new-conversation").addEventListener("click", () => {
 });
 
 question.value = sessionStorage.getItem(DRAFT_KEY) || "";
+if (speech) {
+  speech.addEventListener("voiceschanged", updateVoices);
+  window.addEventListener("pagehide", () => stopReading());
+  updateVoices();
+}
 loadHistory();
