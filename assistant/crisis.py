@@ -239,7 +239,7 @@ def pieces(text: str) -> list[str]:
     """Return the whole message and, for a longer one, each of its sentences."""
     norm = normalise(text)
     parts = [p.strip() for p in _SENTENCE_SPLIT.split(norm) if p and p.strip()]
-    return [norm, *[p for p in parts if len(p.split()) >= 3 and p != norm]]
+    return [norm, *[p for p in parts if len(p.split()) >= 4 and p != norm]]
 
 
 @dataclass

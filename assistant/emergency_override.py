@@ -27,9 +27,10 @@ from assistant.crisis import (
     CrisisDetector,
     train_classifier,
 )
-from assistant.scope_guard import redirect
+from assistant.scope_guard import OTHER_COUNTRY, redirect
 
 EMERGENCY_INTENT = "emergency"
+FALLBACK_INTENT = "nlu_fallback"
 _MODEL_FILE = "crisis_classifier.joblib"
 # Intents whose answer is curated content: the scope guard may overrule these only.
 _CONTENT_PREFIXES = ("hsct_", "cordblood_", "wbmv_", "ask_")
@@ -43,6 +44,16 @@ def set_top_intent(message: Message, name: str) -> None:
     ]
     message.set(INTENT, top, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+
+
+def demote(message: Message, name: str) -> None:
+    """Drop intent `name`: the prediction becomes unsure ("Bedoelt u ...?")."""
+    ranking = [
+        r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name
+    ]
+    unsure = {"name": FALLBACK_INTENT, "confidence": 1.0}
+    message.set(INTENT, unsure, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
 
 @DefaultV1Recipe.register(
@@ -67,13 +78,13 @@ class ScopeGuard(GraphComponent):
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Redirect near misses that the classifier gave a content intent."""
+        """Redirect near misses; keep `other_country` for who says they live abroad."""
         for message in messages:
             intent = (message.get(INTENT) or {}).get("name") or ""
-            if not intent.startswith(_CONTENT_PREFIXES):
-                continue
             target = redirect(message.get(TEXT))
-            if target:
+            if intent == OTHER_COUNTRY and target != OTHER_COUNTRY:
+                demote(message, OTHER_COUNTRY)  # no sign of living abroad: unsure
+            elif intent.startswith(_CONTENT_PREFIXES) and target:
                 set_top_intent(message, target)
         return messages
 

@@ -40,6 +40,7 @@ _OTHER_CONDITIONS = (
     r"\bdonor ?(stamcel|stamcellen|beenmerg)|\bbeenmergdonor|\bstamceldonor|\bmatchis",
     r"\bcosmetic|\bcreme|\bcrème|\bhuidverzorging|\banti ?aging|\brimpels",
     r"\bhaargroei|\bkaalheid",
+    r"\bhernia|\brugpijn|\bpeesblessure|\bsportblessure",
 )
 # Other pregnancy and baby topics: out of scope whatever else the message says.
 _OTHER_BABY_TOPICS = (
@@ -61,13 +62,24 @@ _ALS = re.compile(r"\bALS\b")  # the disease, written in capitals ("als" is a wo
 _OTHER_CONDITION_RE = re.compile("|".join(f"(?:{p})" for p in _OTHER_CONDITIONS))
 _OTHER_BABY_RE = re.compile("|".join(f"(?:{p})" for p in _OTHER_BABY_TOPICS))
 # Someone who says they live outside the Netherlands.
+_ABROAD = (
+    r"(belgie|vlaanderen|wallonie|brussel|antwerpen|gent|brugge|leuven|hasselt|mechelen"
+    r"|luik|duitsland|frankrijk|engeland|spanje|portugal|suriname|curacao|aruba|bonaire"
+    r"|sint maarten|luxemburg|zwitserland|oostenrijk|italie|turkije|marokko"
+    r"|paramaribo|aken|dusseldorf|keulen|de uk|belgisch limburg|kortrijk|oostende|genk"
+    r"|aalst|roeselare|turnhout|lier|namen|charleroi)"
+)
+_PERSON = r"\b(ik|wij|we|hij|zij|ze|beller|mevrouw|meneer|iemand|mijn \w+)\b"
 _LIVES_ABROAD = re.compile(
-    r"\b(ik|wij|we|hij|zij|ze|beller|mevrouw|meneer)\b.{0,25}\b(woon|woont|wonen)\b"
-    r".{0,20}\b(in|vanuit) (belgie|vlaanderen|wallonie|brussel|antwerpen|gent|brugge|"
-    r"leuven|hasselt|limburg \(?be|duitsland|frankrijk|engeland|spanje|suriname|"
-    r"curacao|aruba|luxemburg|het buitenland)"
-    r"|\b(belg|vlaming)\b.{0,20}\b(ben|zijn)\b|\bbelgische (verzekering|mutualiteit)"
-    r"|\bmutualiteit|\bziekenfonds in belgi|\briziv\b"
+    rf"(^|{_PERSON}.{{0,25}})\b(woon|woont|wonen|zit|zitten|zitte)\b.{{0,20}}"
+    rf"\b(in|op|vanuit) {_ABROAD}"
+    rf"|{_PERSON} (ben |is |zijn )?(uit|van) {_ABROAD}\b"
+    rf"|\bhier in {_ABROAD}\b"
+    rf"|\bmijn (gynaecoloog|neuroloog|huisarts|verloskundige|vroedvrouw|ziekenhuis) "
+    rf"(in|uit) {_ABROAD}"
+    rf"|\bverhuisd\b.{{0,30}}\bnaar {_ABROAD}|\bnaar {_ABROAD} verhuisd"
+    r"|\bik ben (een )?(belg|vlaming)\b(?!.{0,40}\bwoon)"
+    r"|\bbelgische (verzekering|mutualiteit)|\bmutualiteit|\briziv\b|\bkrankenkasse"
 )
 
 

@@ -69,7 +69,6 @@ AFTER_TOPIC: dict[tuple[str, str], str] = {
         )
     },
     ("ask_who_decides", "hsct_policy"): "hsct_policy",
-    ("ask_who_decides", "hsct_reimbursement"): "hsct_policy",
     ("ask_who_decides", "cordblood_clinic_therapy"): "cordblood_clinic_therapy",
     ("ask_who_decides", "wbmv_what_is"): "wbmv_what_is",
     ("ask_where", "hsct_abroad"): "hsct_abroad",
