@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rasa_sdk import Tracker
 
 from assistant.domain_terms import subject_of
@@ -25,3 +27,10 @@ def conversation_subject(tracker: Tracker) -> str | None:
 def response_name(topic: str) -> str:
     """Return the name of the response that answers a topic."""
     return f"utter_{topic}"
+
+
+def question_label(domain: dict[str, Any], topic: str) -> str:
+    """Return the plain question a topic's answer answers (its `metadata.question`)."""
+    variants = (domain.get("responses") or {}).get(response_name(topic)) or [{}]
+    metadata = variants[0].get("metadata") or {}
+    return str(metadata.get("question") or topic)

@@ -16,6 +16,8 @@ from assistant.opening_hours import now_in_amsterdam, status_text
 class ActionHelpline(Action):
     """Utters the helpline answer with today's open/closed status."""
 
+    response = "utter_helpline"
+
     def __init__(self, clock: Callable[[], datetime] = now_in_amsterdam) -> None:
         """Create the action; `clock` is injectable for tests."""
         self.clock = clock
@@ -30,8 +32,18 @@ class ActionHelpline(Action):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> list[EventType]:
-        """Utter `utter_helpline` with the open/closed status filled in."""
+        """Utter the response with the open/closed status filled in."""
         dispatcher.utter_message(
-            response="utter_helpline", open_status=status_text(self.clock())
+            response=self.response, open_status=status_text(self.clock())
         )
         return []
+
+
+class ActionSomethingElse(ActionHelpline):
+    """After "Bedoelt u ...?": rephrase, or call the helpline (with today's hours)."""
+
+    response = "utter_something_else"
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_something_else"

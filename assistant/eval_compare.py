@@ -128,6 +128,7 @@ def summary_rows(sets: list[tuple[str, str, Report, Report]]) -> list[str]:
     """Return one row per evaluation set: both models' accuracy, wrong, fallback."""
     return [
         f"| {title} | {len(a.results)} | {_pct(a.accuracy)} / {_pct(b.accuracy)} "
+        f"| {_pct(a.answered_or_offered)} / {_pct(b.answered_or_offered)} "
         f"| {_pct(a.wrong_content_rate)} / {_pct(b.wrong_content_rate)} "
         f"| {_pct(a.fallback_rate)} / {_pct(b.fallback_rate)} |"
         for _, title, a, b in sets
@@ -156,10 +157,12 @@ def summary(sets: list[tuple[str, str, Report, Report]], today: date) -> str:
             "",
             "Each cell: this project / baseline (`rasa init`'s default pipeline, "
             "trained on the same domain and data). *Wrong* is a curated answer on a "
-            'topic that was not asked; *fallback* the honest "I don\'t know".',
+            'topic that was not asked; *fallback* the honest "I don\'t know"; *right '
+            'or offered*: answered right, or the right topic offered as a "Bedoelt u '
+            '...?" button.',
             "",
-            "| set | turns | right | wrong content | fallback |",
-            "|---|---|---|---|---|",
+            "| set | turns | right | right or offered | wrong content | fallback |",
+            "|---|---|---|---|---|---|",
             *summary_rows(sets),
             "",
             f"## {first[1]}: per style",

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import re
@@ -39,6 +40,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT / "tests" / "eval"
 NO_ANSWER = "no_answer"
+SUGGEST = "suggest"
 BASELINE_NAME = "baseline"
 FALLBACK = "nlu_fallback"
 BLIND_DIR = EVAL_DIR / "blind"
@@ -80,6 +82,8 @@ NON_CONTENT = {
     "other_country",
     "sources",
     "fallback",
+    "suggest",
+    "something_else",
     "not_in_sources",
     NO_ANSWER,
 }
@@ -104,6 +108,12 @@ class Result:
     topic: str
     confidence: float = 1.0
     kennisbank: tuple[str, ...] = ()
+    offered: tuple[str, ...] = ()  # topics of the "Bedoelt u ...?" buttons
+
+    @property
+    def offered_right(self) -> bool:
+        """The answer asked "Bedoelt u ...?" with an expected topic as a button."""
+        return self.topic == SUGGEST and bool(set(self.turn.expect) & set(self.offered))
 
     @property
     def right(self) -> bool:
@@ -158,6 +168,17 @@ class Report:
                 for r in self.results
             ]
         )
+
+    @property
+    def answered_or_offered(self) -> float:
+        """Share of turns answered right or offered the right topic as a button."""
+        return self.rate(lambda r: r.right or r.offered_right)
+
+    @property
+    def suggest_hit_rate(self) -> float:
+        """Of the "Bedoelt u ...?" turns, the share with an expected topic offered."""
+        asked = [r for r in self.results if r.topic == SUGGEST]
+        return sum(r.offered_right for r in asked) / max(len(asked), 1)
 
     def kennisbank_top3(self) -> float:
         """Share of turns whose expected topic is among the kennisbank's top 3."""
@@ -265,6 +286,17 @@ def top_confidence(parse_data: dict) -> float:
     return max(scores, default=0.0)
 
 
+def payload_topic(payload: str) -> str:
+    """Return the topic a button payload leads to ('/hsct_referral', '/ask_why{..}')."""
+    from assistant.topic_resolution import CONTEXT_QUESTIONS, resolve
+
+    intent, _, entities = payload.removeprefix("/").partition("{")
+    if intent in CONTEXT_QUESTIONS and entities:
+        subject = json.loads("{" + entities).get("subject")
+        return resolve(intent, subject, subject_named=True).topic
+    return intent
+
+
 def kennisbank_topics(agent, parse_data: dict) -> tuple[str, ...]:  # noqa: ANN001
     """Return the topics the kennisbank search shows for a message's intent ranking."""
     from web.knowledge import search
@@ -283,13 +315,15 @@ async def answer(agent, sender: str, text: str) -> Result:  # noqa: ANN001
     events = list(tracker.events)
     last_user = max(i for i, e in enumerate(events) if isinstance(e, UserUttered))
     parse_data = events[last_user].parse_data
-    topic = NO_ANSWER
+    topic, offered = NO_ANSWER, ()
     for event in events[last_user:]:
         if isinstance(event, BotUttered):
             topic = topic_of(event.metadata.get("utter_action"))
+            buttons = (event.data or {}).get("buttons") or []
+            offered = tuple(payload_topic(str(b.get("payload"))) for b in buttons)
             break
     search = kennisbank_topics(agent, parse_data)
-    return Result(Turn(text, ()), topic, top_confidence(parse_data), search)
+    return Result(Turn(text, ()), topic, top_confidence(parse_data), search, offered)
 
 
 async def evaluate(
@@ -314,7 +348,7 @@ async def evaluate(
         for turn in dialogue:
             got = await answer(agent, sender, turn.text)
             report.results.append(
-                Result(turn, got.topic, got.confidence, got.kennisbank)
+                Result(turn, got.topic, got.confidence, got.kennisbank, got.offered)
             )
     return report
 
@@ -335,13 +369,18 @@ def markdown(report: Report, model: Path, title: str) -> str:
         f"| {unseen.wrong_content_rate:.1%} |",
         f"| fallback rate | {report.fallback_rate:.1%} "
         f"| {unseen.fallback_rate:.1%} |",
+        f"| right answer, or the right topic offered as a button "
+        f"| {report.answered_or_offered:.1%} | {unseen.answered_or_offered:.1%} |",
+        f'| "Bedoelt u ...?" turns with the right topic among the buttons '
+        f"| {report.suggest_hit_rate:.1%} | {unseen.suggest_hit_rate:.1%} |",
         "",
         "## Per style",
         "",
         "*Kennisbank top 3*: an expected topic is among the staff search's best three.",
         "",
-        "| style | turns | right | wrong content | fallback | kennisbank top 3 |",
-        "|---|---|---|---|---|---|",
+        "| style | turns | right | right or offered | wrong content | fallback "
+        "| kennisbank top 3 |",
+        "|---|---|---|---|---|---|---|",
         *style_rows(report),
         "",
         "## Fallback threshold",
@@ -378,6 +417,7 @@ def style_rows(report: Report) -> list[str]:
     """Return one Markdown row per style: turns, accuracy, wrong content, fallback."""
     return [
         f"| {style} | {len(part.results)} | {part.accuracy:.1%} "
+        f"| {part.answered_or_offered:.1%} "
         f"| {part.wrong_content_rate:.1%} | {part.fallback_rate:.1%} "
         f"| {part.kennisbank_top3():.1%} |"
         for style, part in report.by_style().items()

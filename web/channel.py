@@ -172,6 +172,7 @@ class WebChannel(InputChannel):
             "/": ("GET", self._alive),
             "/health": ("GET", self._health),
             "/history": ("GET", self._history),
+            "/welcome": ("POST", self._welcome),
             "/feedback": ("POST", self._feedback),
             "/answers": ("GET", self._answers),
             "/search": ("POST", self._search),
@@ -236,6 +237,22 @@ class WebChannel(InputChannel):
         tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
         events = [event.as_dict() for event in tracker.events] if tracker else []
         return json_response({"messages": history(events)})
+
+    async def _welcome(self, request: Request) -> HTTPResponse:
+        """Open a new conversation with the greeting and its topic buttons."""
+        wait = shared_gate().limits.client.retry_after(client_address(request))
+        if wait:
+            return refusal(RateLimited(rate_limited_message(wait), wait))
+        sender = (_json_body(request) or {}).get("sender")
+        if not valid_sender(sender):
+            return error("Onbekend gesprek.")
+        agent = request.app.ctx.agent
+        tracker = await agent.tracker_store.retrieve(sender)
+        if tracker and history([e.as_dict() for e in tracker.events]):
+            return json_response({"messages": []})  # not a new conversation
+        collector = _Collector()
+        await agent.execute_action(sender, "utter_greet", collector, None, None)
+        return json_response({"messages": [bot_message(m) for m in collector.messages]})
 
     async def _feedback(self, request: Request) -> HTTPResponse:
         body = _json_body(request) or {}

@@ -48,12 +48,15 @@ def answer(
     name = f"utter_{topic}"
     text = fill(response_text(responses, name), values).strip()
     checked = checked_date(responses, name)
+    buttons = (responses.get(name) or [{}])[0].get("buttons") or []
+    content = subject_of_topic(topic) != "general"
     return {
         "topic": topic,
         "subject": SUBJECT_LABELS[subject or subject_of_topic(topic)],
         "text": text,
         "body": body(text),
         "source": source_line(text),
+        "followups": [str(b.get("title")) for b in buttons] if content else [],
         "checked": checked.isoformat() if checked else None,
         "checked_label": (
             f"{checked.day} {MONTH_NAMES[checked.month - 1]} {checked.year}"

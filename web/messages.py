@@ -11,7 +11,9 @@ from web.links import text_parts
 # Topic ids of content answers, which the page follows with a feedback question.
 CONTENT_PREFIXES = ("hsct_", "cordblood_", "wbmv_")
 # Responses that mean the assistant could not answer the question.
-NO_ANSWER_RESPONSES = frozenset({"utter_fallback", "utter_out_of_scope"})
+NO_ANSWER_RESPONSES = frozenset(
+    {"utter_fallback", "utter_out_of_scope", "utter_suggest", "utter_other_country"}
+)
 
 
 def topic_of(response: str | None) -> str | None:

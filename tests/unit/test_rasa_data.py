@@ -4,7 +4,7 @@ from pathlib import Path
 
 import yaml
 
-from assistant.topic_resolution import SUBJECT_DEFAULT, resolve
+from assistant.topic_resolution import CONTEXT_QUESTIONS, SUBJECT_DEFAULT, resolve
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTION_RESPONSES = {
@@ -12,6 +12,9 @@ ACTION_RESPONSES = {
     "utter_sources",
     "utter_clarify",
     "utter_not_in_sources",
+    "utter_suggest",
+    "utter_fallback",
+    "utter_something_else",
 }
 
 
@@ -25,7 +28,7 @@ def rule_actions():
 
 def resolved_responses():
     topics = set(SUBJECT_DEFAULT.values())
-    for question in ("ask_reimbursement", "ask_abroad", "ask_why"):
+    for question in CONTEXT_QUESTIONS:
         for subject in SUBJECT_DEFAULT:
             for last in (None, "hsct_policy", "cordblood_guideline"):
                 topics.add(resolve(question, subject, last).topic)

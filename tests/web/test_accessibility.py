@@ -20,7 +20,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.web.support import DUTCH_VOICE, Site, set_viewport, speech_voices
-from tests.web.test_browser import WAIT, ask, search
+from tests.web.test_browser import UNCLEAR, WAIT, ask, search
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 WIDTHS = {1280: 900, 360: 740}
@@ -132,6 +132,11 @@ def test_chat_page(
 
     answer.find_element(By.CSS_SELECTOR, ".read-aloud").click()
     results.append(audit(page, screenshots, "chat", "reading-aloud", width))
+
+    ask(page, "mijn neuroloog wil mij doorverwijzen voor stamceltherapie")
+    suggestion = ask(page, UNCLEAR)
+    assert "Bedoelt u" in suggestion.text
+    results.append(audit(page, screenshots, "chat", "bedoelt-u", width))
     audits.extend(results)
     assert blocking(results) == []
 

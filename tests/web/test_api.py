@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.support import Site
+from tests.web.support import Site, stored_events
 from web.security import CONTENT_SECURITY_POLICY
 
 pytestmark = pytest.mark.server
@@ -213,3 +213,46 @@ def test_answers_come_from_the_loaded_domain(site: Site, domain: dict) -> None:
         )
     assert "{open_status}" not in served["helpline"]["text"]
     assert "De telefoonlijn is nu" in served["helpline"]["text"]
+
+
+def test_welcome_opens_a_new_conversation_with_topic_buttons(site: Site) -> None:
+    sender = "api-test-welcome"
+    status, _, body = call(site, "/webhooks/web/welcome", {"sender": sender})
+    assert status == 200
+    [greeting] = body["messages"]
+    assert greeting["response"] == "utter_greet"
+    titles = [b["title"] for b in greeting["buttons"]]
+    assert "Wordt stamceltherapie vergoed?" in titles
+    assert "Mag ik navelstrengbloed laten bewaren?" in titles
+    # a second call on the same conversation adds nothing
+    assert call(site, "/webhooks/web/welcome", {"sender": sender})[2]["messages"] == []
+
+
+def test_welcome_needs_a_valid_sender(site: Site) -> None:
+    status, _, body = call(site, "/webhooks/web/welcome", {"sender": "x"})
+    assert status == 400 and "error" in body
+
+
+def test_a_welcome_button_gives_exactly_its_answer_with_follow_ups(site: Site) -> None:
+    sender = "api-test-welcome-click"
+    greeting = call(site, "/webhooks/web/welcome", {"sender": sender})[2]["messages"][0]
+    payload = next(
+        b["payload"]
+        for b in greeting["buttons"]
+        if b["title"] == "Wordt stamceltherapie vergoed?"
+    )
+    [answer] = send(site, sender, payload)
+    assert answer["response"] == "utter_hsct_reimbursement"
+    assert answer["source"].startswith("Bron: Zorginstituut Nederland")
+    follow_up = next(
+        b for b in answer["buttons"] if b["title"] == "Hoe word ik aangemeld?"
+    )
+    [next_answer] = send(site, sender, follow_up["payload"])
+    assert next_answer["response"] == "utter_hsct_referral"
+
+
+def test_a_payload_that_was_not_offered_is_plain_text(site: Site) -> None:
+    sender = "api-test-not-offered"
+    send(site, sender, "/hsct_referral")
+    users = [data for kind, data in stored_events(site, sender) if kind == "user"]
+    assert users[-1]["text"] == "hsct_referral"  # the NLU read it, no intent forced

@@ -12,7 +12,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.web.support import Site, set_viewport
+from tests.web.support import Site, request, set_viewport
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 WAIT = 30  # seconds for one answer
@@ -54,6 +54,86 @@ def assert_no_alert(driver: WebDriver) -> None:
 def feedback_rows(site: Site) -> list[tuple]:
     with sqlite3.connect(site.database) as db:
         return db.execute("SELECT topic, useful, created FROM feedback").fetchall()
+
+
+# A message the model is unsure about (checked against the trained model): the answer
+# is "Bedoelt u een van deze vragen?" with the likely topics as buttons.
+UNCLEAR = "en die commissie dan?"
+
+
+def welcome(driver: WebDriver) -> WebElement:
+    """Return the greeting a new conversation opens with."""
+    WebDriverWait(driver, WAIT).until(lambda d: bot_messages(d))
+    return bot_messages(driver)[0]
+
+
+def test_a_new_conversation_offers_the_most_asked_questions(page: WebDriver) -> None:
+    greeting = welcome(page)
+    titles = [
+        b.text for b in greeting.find_elements(By.CSS_SELECTOR, ".choices button")
+    ]
+    for title in (
+        "Wat is stamceltherapie bij MS?",
+        "Werkt stamceltherapie?",
+        "Wat zijn de risico's?",
+        "Wordt stamceltherapie vergoed?",
+        "Hoe word ik aangemeld?",
+        "Mag ik navelstrengbloed laten bewaren?",
+        "Kan ik navelstrengbloed doneren?",
+        "Waarom mag bewaren niet meer?",
+    ):
+        assert title in titles
+    assert page.find_element(By.ID, "question").is_enabled()  # free text still works
+
+
+def test_start_answer_follow_up_answer(page: WebDriver) -> None:
+    answer = click_and_wait(
+        page, button(welcome(page), "Wordt stamceltherapie vergoed?")
+    )
+    assert "Sinds 13 december 2022" in answer.find_element(By.CLASS_NAME, "text").text
+    assert answer.find_element(By.CLASS_NAME, "source").text.startswith("Bron:")
+    follow_ups = [
+        b.text for b in answer.find_elements(By.CSS_SELECTOR, ".choices button")
+    ]
+    assert follow_ups == ["Hoe word ik aangemeld?", "In welke ziekenhuizen?"]
+    second = click_and_wait(page, button(answer, "Hoe word ik aangemeld?"))
+    assert "landelijke indicatiecommissie" in second.text
+    assert second.find_element(By.CLASS_NAME, "source").text.startswith("Bron:")
+    users = [
+        u.text for u in page.find_elements(By.CSS_SELECTOR, "#log .msg.user .text")
+    ]
+    assert users == ["Wordt stamceltherapie vergoed?", "Hoe word ik aangemeld?"]
+
+
+def test_unclear_message_asks_bedoelt_u_and_a_click_gives_the_answer(
+    page: WebDriver, site: Site
+) -> None:
+    ask(page, "mijn neuroloog wil mij doorverwijzen voor stamceltherapie")
+    suggestion = ask(page, UNCLEAR)
+    assert "Bedoelt u een van deze vragen?" in suggestion.text
+    titles = [
+        b.text for b in suggestion.find_elements(By.CSS_SELECTOR, ".choices button")
+    ]
+    assert 2 <= len(titles) <= 4 and titles[-1] == "Iets anders"
+    assert "Hoe word ik aangemeld?" in titles
+    answer = click_and_wait(page, button(suggestion, "Hoe word ik aangemeld?"))
+    status, _, body = request(site, "/webhooks/web/answers")
+    expected = next(
+        a
+        for group in body["groups"]
+        for a in group["answers"]
+        if a["topic"] == "hsct_referral"
+    )
+    assert answer.find_element(By.CLASS_NAME, "text").text == expected["body"]
+    assert answer.find_element(By.CLASS_NAME, "source").text == expected["source"]
+
+
+def test_something_else_gives_the_helpline_with_today_s_hours(page: WebDriver) -> None:
+    ask(page, "mijn neuroloog wil mij doorverwijzen voor stamceltherapie")
+    suggestion = ask(page, UNCLEAR)
+    answer = click_and_wait(page, button(suggestion, "Iets anders"))
+    assert "(073) 553 23 25" in answer.text
+    assert "De telefoonlijn is" in answer.text
 
 
 def test_answer_shows_its_source(page: WebDriver) -> None:
@@ -151,15 +231,19 @@ def test_reload_keeps_the_conversation_and_new_starts_afresh(
     assert page.find_element(By.ID, "log").get_attribute("aria-live") == "polite"
 
     button(page, "Nieuw gesprek").click()
-    assert not page.find_elements(By.CSS_SELECTOR, "#log .msg")
     assert page.execute_script("return localStorage.getItem('stamcel.sender')") != (
         sender
     )
+    WebDriverWait(page, WAIT).until(lambda d: len(bot_messages(d)) == 1)
+    assert bot_messages(page)[0].text.startswith("Hallo!")  # only the new greeting
+    assert not page.find_elements(By.CSS_SELECTOR, "#log .msg.user")
     page.refresh()
     WebDriverWait(page, WAIT).until(
         lambda d: d.find_element(By.ID, "log").get_attribute("aria-live")
     )
-    assert not page.find_elements(By.CSS_SELECTOR, "#log .msg")
+    assert len(bot_messages(page)) == 1 and bot_messages(page)[0].text.startswith(
+        "Hallo!"
+    )
 
 
 def test_unreachable_server_keeps_what_was_typed(page: WebDriver) -> None:

@@ -61,7 +61,7 @@ def test_reads_the_answer_without_its_source_and_is_keyboard_operable(
     assert source.startswith("Bron:")
     [read] = read_aloud_buttons(answer)
     assert read.tag_name == "button" and read.is_displayed()
-    assert read.accessible_name == "Lees dit antwoord voor"
+    assert read.accessible_name == "Lees voor: dit antwoord"
     assert read.get_attribute("aria-pressed") == "false"
     requests_before = page.execute_script(
         "return performance.getEntriesByType('resource').length"

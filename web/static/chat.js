@@ -66,7 +66,7 @@ function readAloud(button, text) {
 }
 
 function readAloudButton(text) {
-  const label = "Lees dit antwoord voor";
+  const label = "Lees voor: dit antwoord"; // starts with the visible text (WCAG 2.5.3)
   const attributes = { type: "button", class: "button quiet read-aloud", "aria-pressed": "false" };
   const button = el("button", { ...attributes, "aria-label": label }, "Lees voor");
   button.hidden = !dutchVoice;
@@ -133,7 +133,7 @@ function addBot(message, { live = true } = {}) {
   if (message.source) item.append(el("p", { class: "source" }, message.source));
   if (speech && text.textContent.trim()) item.append(readAloudButton(text.textContent));
   if (message.buttons && message.buttons.length) {
-    const choices = el("div", { class: "choices", role: "group", "aria-label": "Kies een onderwerp" });
+    const choices = el("div", { class: "choices", role: "group", "aria-label": "Kies een vraag" });
     for (const choice of message.buttons) {
       const button = el("button", { type: "button", class: "button choice" }, choice.title);
       button.addEventListener("click", () => send(choice.payload, choice.title));
@@ -219,6 +219,12 @@ function enableLastButtons() {
   }
 }
 
+// A new conversation opens with the greeting and the most-asked questions as buttons.
+async function welcome() {
+  const data = await requestJson("/welcome", { method: "POST", body: { sender } });
+  for (const message of data.messages || []) addBot(message, { live: false });
+}
+
 async function loadHistory() {
   hideProblem();
   try {
@@ -228,6 +234,7 @@ async function loadHistory() {
       if (message.from === "user") addUser(message.text);
       else addBot(message, { live: false });
     }
+    if (!log.children.length) await welcome().catch(() => {}); // free text still works
     disableOldButtons();
     enableLastButtons();
     intro.hidden = log.children.length > 0;
@@ -271,6 +278,7 @@ document.getElementById("new-conversation").addEventListener("click", () => {
   hideProblem();
   intro.hidden = false;
   question.focus();
+  welcome().catch(() => {});
 });
 
 question.value = sessionStorage.getItem(DRAFT_KEY) || "";

@@ -45,6 +45,9 @@ function answerCard(answer, headingLevel, label) {
   card.append(heading);
   card.append(renderParts(el("p", { class: "text" }), [{ text: answer.body }]));
   if (answer.source) card.append(el("p", { class: "source" }, answer.source));
+  if (answer.followups && answer.followups.length) {
+    card.append(el("p", { class: "followups" }, `Vaak gevolgd door: ${answer.followups.join(" · ")}`));
+  }
   if (answer.checked_label) {
     card.append(el("p", { class: "checked" }, `Laatst gecontroleerd: ${answer.checked_label}`));
   }

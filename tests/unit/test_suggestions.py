@@ -1,0 +1,46 @@
+import json
+
+from assistant.suggestions import payload_for, suggest
+
+
+def ranking(*pairs):
+    return [{"name": name, "confidence": conf} for name, conf in pairs]
+
+
+def test_offers_the_best_content_topics_in_order():
+    found = suggest(
+        ranking(
+            ("nlu_fallback", 0.6),
+            ("hsct_referral", 0.4),
+            ("greet", 0.2),
+            ("hsct_candidates", 0.2),
+            ("hsct_centres", 0.1),
+            ("hsct_risks", 0.05),
+        )
+    )
+    assert found == ["hsct_referral", "hsct_candidates", "hsct_centres"]
+
+
+def test_a_context_question_is_resolved_with_the_subject():
+    found = suggest(ranking(("ask_who_decides", 0.5)), subject="cordblood")
+    assert found == ["cordblood_why"]
+
+
+def test_without_a_subject_a_context_question_offers_both_subjects():
+    found = suggest(ranking(("ask_abroad", 0.5)))
+    assert found == ["hsct_abroad", "cordblood_export"]
+
+
+def test_gaps_in_the_sources_are_never_offered():
+    assert suggest(ranking(("ask_duration", 0.5)), subject="hsct") == []
+
+
+def test_noise_is_not_offered():
+    assert suggest(ranking(("hsct_risks", 0.01))) == []
+
+
+def test_payloads_lead_to_exactly_the_topic():
+    assert payload_for("hsct_referral") == "/hsct_referral"
+    intent, entities = payload_for("cordblood_why").split("{", 1)
+    assert intent == "/ask_why"
+    assert json.loads("{" + entities) == {"subject": "cordblood"}
