@@ -1,4 +1,11 @@
-from assistant.evaluate import Report, Result, Turn, normalised, topic_of
+from assistant.evaluate import (
+    Report,
+    Result,
+    Turn,
+    normalised,
+    payload_topic,
+    topic_of,
+)
 
 
 def result(expect, topic, confidence=1.0, seen=False):
@@ -39,3 +46,27 @@ def test_unseen_drops_training_examples():
 
 def test_normalised():
     assert normalised("Wordt HSCT vergoed??") == "wordt hsct vergoed"
+
+
+def test_suggestions_count_as_offered_not_as_answered():
+    offered = Result(
+        Turn("x", ("hsct_referral",), style="long"),
+        "suggest",
+        offered=("hsct_referral", "something_else"),
+    )
+    missed = Result(Turn("y", ("hsct_risks",), style="short"), "suggest", offered=())
+    report = Report([offered, missed, result(["greet"], "greet")])
+    assert report.accuracy == 1 / 3
+    assert report.wrong_content_rate == 0.0  # a question back is never wrong content
+    assert report.answered_or_offered == 2 / 3
+    assert report.suggest_hit_rate == 0.5
+    assert set(report.by_style()) == {"long", "short"}
+
+
+def test_kennisbank_top3_and_payload_topics():
+    hit = Result(
+        Turn("x", ("hsct_referral",)), "fallback", kennisbank=("hsct_referral",)
+    )
+    assert Report([hit, result(["x"], "y")]).kennisbank_top3() == 0.5
+    assert payload_topic("/hsct_referral") == "hsct_referral"
+    assert payload_topic('/ask_why{"subject":"cordblood"}') == "cordblood_why"
