@@ -252,6 +252,8 @@ class WebChannel(InputChannel):
             return json_response({"messages": []})  # not a new conversation
         collector = _Collector()
         await agent.execute_action(sender, "utter_greet", collector, None, None)
+        # then listen, as after any turn, so that the rules apply to the next message
+        await agent.execute_action(sender, "action_listen", collector, None, None)
         return json_response({"messages": [bot_message(m) for m in collector.messages]})
 
     async def _feedback(self, request: Request) -> HTTPResponse:

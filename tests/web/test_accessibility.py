@@ -133,7 +133,6 @@ def test_chat_page(
     answer.find_element(By.CSS_SELECTOR, ".read-aloud").click()
     results.append(audit(page, screenshots, "chat", "reading-aloud", width))
 
-    ask(page, "mijn neuroloog wil mij doorverwijzen voor stamceltherapie")
     suggestion = ask(page, UNCLEAR)
     assert "Bedoelt u" in suggestion.text
     results.append(audit(page, screenshots, "chat", "bedoelt-u", width))

@@ -22,8 +22,16 @@ def bot_messages(driver: WebDriver) -> list[WebElement]:
     return driver.find_elements(By.CSS_SELECTOR, "#log .msg.bot")
 
 
+def loaded(driver: WebDriver) -> None:
+    """Wait until the page has shown the conversation so far (or the greeting)."""
+    WebDriverWait(driver, WAIT).until(
+        lambda d: d.find_element(By.ID, "log").get_attribute("aria-live")
+    )
+
+
 def ask(driver: WebDriver, text: str) -> WebElement:
     """Type a question, press Enter and return the first new bot message."""
+    loaded(driver)
     before = len(bot_messages(driver))
     field = driver.find_element(By.ID, "question")
     field.send_keys(text)
@@ -58,7 +66,7 @@ def feedback_rows(site: Site) -> list[tuple]:
 
 # A message the model is unsure about (checked against the trained model): the answer
 # is "Bedoelt u een van deze vragen?" with the likely topics as buttons.
-UNCLEAR = "en die commissie dan?"
+UNCLEAR = "hoe gaat dat met de indicatie"
 
 
 def welcome(driver: WebDriver) -> WebElement:
@@ -108,13 +116,12 @@ def test_start_answer_follow_up_answer(page: WebDriver) -> None:
 def test_unclear_message_asks_bedoelt_u_and_a_click_gives_the_answer(
     page: WebDriver, site: Site
 ) -> None:
-    ask(page, "mijn neuroloog wil mij doorverwijzen voor stamceltherapie")
     suggestion = ask(page, UNCLEAR)
     assert "Bedoelt u een van deze vragen?" in suggestion.text
     titles = [
         b.text for b in suggestion.find_elements(By.CSS_SELECTOR, ".choices button")
     ]
-    assert 2 <= len(titles) <= 4 and titles[-1] == "Iets anders"
+    assert 3 <= len(titles) <= 4 and titles[-1] == "Iets anders"
     assert "Hoe word ik aangemeld?" in titles
     answer = click_and_wait(page, button(suggestion, "Hoe word ik aangemeld?"))
     status, _, body = request(site, "/webhooks/web/answers")
@@ -129,7 +136,6 @@ def test_unclear_message_asks_bedoelt_u_and_a_click_gives_the_answer(
 
 
 def test_something_else_gives_the_helpline_with_today_s_hours(page: WebDriver) -> None:
-    ask(page, "mijn neuroloog wil mij doorverwijzen voor stamceltherapie")
     suggestion = ask(page, UNCLEAR)
     answer = click_and_wait(page, button(suggestion, "Iets anders"))
     assert "(073) 553 23 25" in answer.text
@@ -235,19 +241,18 @@ def test_reload_keeps_the_conversation_and_new_starts_afresh(
         sender
     )
     WebDriverWait(page, WAIT).until(lambda d: len(bot_messages(d)) == 1)
-    assert bot_messages(page)[0].text.startswith("Hallo!")  # only the new greeting
+    assert "Hallo!" in bot_messages(page)[0].text  # only the new greeting
     assert not page.find_elements(By.CSS_SELECTOR, "#log .msg.user")
     page.refresh()
     WebDriverWait(page, WAIT).until(
         lambda d: d.find_element(By.ID, "log").get_attribute("aria-live")
     )
-    assert len(bot_messages(page)) == 1 and bot_messages(page)[0].text.startswith(
-        "Hallo!"
-    )
+    assert len(bot_messages(page)) == 1 and "Hallo!" in bot_messages(page)[0].text
 
 
 def test_unreachable_server_keeps_what_was_typed(page: WebDriver) -> None:
     question = "wat is de wbmv"
+    loaded(page)  # the greeting is there; the question then fails to go out
     set_offline(page, True)
     try:
         field = page.find_element(By.ID, "question")
@@ -256,12 +261,12 @@ def test_unreachable_server_keeps_what_was_typed(page: WebDriver) -> None:
         WebDriverWait(page, WAIT).until(lambda d: problem.is_displayed())
         assert "niet bereikbaar" in problem.text
         assert field.get_attribute("value") == question
-        assert not page.find_elements(By.CSS_SELECTOR, "#log .msg")
+        assert not page.find_elements(By.CSS_SELECTOR, "#log .msg.user")
     finally:
         set_offline(page, False)
     button(problem, "Opnieuw proberen").click()
-    WebDriverWait(page, WAIT).until(lambda d: bot_messages(d))
-    assert "Wet op bijzondere medische verrichtingen" in bot_messages(page)[0].text
+    WebDriverWait(page, WAIT).until(lambda d: len(bot_messages(d)) > 1)
+    assert "Wet op bijzondere medische verrichtingen" in bot_messages(page)[1].text
     assert not problem.is_displayed()
     assert field.get_attribute("value") == ""
 
@@ -400,7 +405,8 @@ def test_copy_button(page: WebDriver, site: Site) -> None:
 
 def test_staff_view_needs_the_token(page: WebDriver, site: Site) -> None:
     page.get(site.base_url + "/")
-    ask(page, "<img src=x onerror=alert(1)>")  # unanswered: stored de-identified
+    markup = "<img src=x onerror=alert(1)> wat is het weerbericht voor morgen"
+    ask(page, markup)  # unanswered: stored de-identified
     page.get(site.base_url + "/kennisbank")
     status = page.find_element(By.ID, "staff-status")
     token = page.find_element(By.ID, "token")
@@ -413,7 +419,7 @@ def test_staff_view_needs_the_token(page: WebDriver, site: Site) -> None:
     WebDriverWait(page, WAIT).until(lambda d: "geladen" in status.text)
     tables = page.find_elements(By.CSS_SELECTOR, "#staff-report table")
     assert len(tables) == 2
-    assert "<img src=x onerror=alert(1)>" in tables[0].text
+    assert markup in tables[0].text
     assert not page.find_elements(By.CSS_SELECTOR, "#staff-report img")
     assert_no_alert(page)
 
