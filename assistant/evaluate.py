@@ -59,7 +59,7 @@ SETS = (
         None,
     ),
     (
-        "eval",
+        "heldout-old",
         "Old held-out set (seen: it guided the training data)",
         EVAL_DIR / "messages.yml",
         EVAL_DIR / "conversations.yml",
