@@ -27,10 +27,11 @@ from assistant.crisis import (
     CrisisDetector,
     train_classifier,
 )
-from assistant.scope_guard import OTHER_COUNTRY, redirect
+from assistant.scope_guard import OTHER_COUNTRY, names_another_country, redirect
 
 EMERGENCY_INTENT = "emergency"
 FALLBACK_INTENT = "nlu_fallback"
+ABROAD_INTENT = "ask_abroad"
 _MODEL_FILE = "crisis_classifier.joblib"
 # Intents whose answer is curated content: the scope guard may overrule these only.
 _CONTENT_PREFIXES = ("hsct_", "cordblood_", "wbmv_", "ask_")
@@ -83,7 +84,10 @@ class ScopeGuard(GraphComponent):
             intent = (message.get(INTENT) or {}).get("name") or ""
             target = redirect(message.get(TEXT))
             if intent == OTHER_COUNTRY and target != OTHER_COUNTRY:
-                demote(message, OTHER_COUNTRY)  # no sign of living abroad: unsure
+                if names_another_country(message.get(TEXT)):
+                    set_top_intent(message, ABROAD_INTENT)  # "opslaan in België?"
+                else:
+                    demote(message, OTHER_COUNTRY)  # no sign of living abroad
             elif intent.startswith(_CONTENT_PREFIXES) and target:
                 set_top_intent(message, target)
         return messages

@@ -51,6 +51,7 @@ _OTHER_BABY_TOPICS = (
     r"\bnavelstreng\w* (om|rond) (de|zijn|haar) (nek|hals)",
     r"\bnavel ?stomp|\bnavelstompje|\bnavel (verzorgen|verzorging|ontstoken)",
     r"\bplacenta (eten|opeten|capsules|invriezen)|\bplacentacapsules",
+    r"\b(verzorg|verzorgen|verzorging|schoonmaken|ontsteking)\b.{0,30}\bnavel",
     r"\bnavelstreng ?(knippen|doorknippen)",
 )
 # Naming one of our subjects keeps a message with another condition in scope
@@ -81,6 +82,14 @@ _LIVES_ABROAD = re.compile(
     r"|\bik ben (een )?(belg|vlaming)\b(?!.{0,40}\bwoon)"
     r"|\bbelgische (verzekering|mutualiteit)|\bmutualiteit|\briziv\b|\bkrankenkasse"
 )
+
+
+_ABROAD_NAMED = re.compile(rf"\b{_ABROAD}\b|\bbuitenland")
+
+
+def names_another_country(text: str | None) -> bool:
+    """Tell whether a message names another country or place abroad."""
+    return bool(text) and bool(_ABROAD_NAMED.search(normalise(text)))
 
 
 def redirect(text: str | None) -> str | None:

@@ -1,0 +1,47 @@
+import pytest
+
+from assistant.scope_guard import names_another_country, redirect
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "helpt stamceltherapie ook bij diabetes type 1",
+        "kan je stamcellen uit de melktanden van mijn zoon laten bewaren?",
+        "hoe verzorg ik de navelstreng van mijn pasgeboren baby",
+        "is laat afnavelen beter voor mijn baby",
+        "stamceltherapie bij ALS, kan dat?",
+    ],
+)
+def test_near_misses_are_out_of_scope(text):
+    assert redirect(text) == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik woon in gent, mag ik daar navelstrengbloed bewaren",
+        "wij wonen in Kortrijk, kan hij hier in België zo'n transplantatie krijgen",
+        "ik ben naar spanje verhuisd, kan ik hier stamceltherapie krijgen",
+    ],
+)
+def test_living_abroad_is_another_country(text):
+    assert redirect(text) == "other_country"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mag ik het navelstrengbloed in België laten opslaan?",
+        "wordt stamceltherapie bij ms vergoed",
+        "navelstrengbloed bewaren voor als ons kind later leukemie krijgt",
+        "als ik het goed begrijp mag bewaren niet meer",
+    ],
+)
+def test_our_questions_stay_ours(text):
+    assert redirect(text) is None
+
+
+def test_a_country_named_without_living_there():
+    assert names_another_country("mag ik het in België laten opslaan?")
+    assert not names_another_country("mag ik het in Nederland laten opslaan?")
