@@ -12,15 +12,14 @@ REQ_HASH    := $(shell cat requirements.txt requirements-lock.txt | sha256sum | 
 VENV_STAMP  := build/.venv-$(REQ_HASH)
 SPACY_MODEL := build/spacy_nl/meta.json
 MODEL       := models/assistant.tar.gz
-TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
-                assistant/emergency_override.py assistant/crisis.py \
-                assistant/scope_guard.py $(SPACY_MODEL)
+# What makes the model stale: one list, kept in tools/training.py (standard library).
+TRAIN_INPUTS := $(shell $$(command -v python3 || scripts/find_python310.sh) -m tools.training --inputs)
 
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install spacy train run test lint unit validate stories web browser eval bench purge loadtest clean
+.PHONY: help install spacy train run test lint unit integration validate stories server browser chromium eval bench purge loadtest clean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -31,9 +30,9 @@ $(VENV_STAMP): requirements.txt requirements-lock.txt scripts/setup_venv.sh
 	@mkdir -p build && touch $@
 
 spacy: $(SPACY_MODEL)  ## build the project's Dutch spaCy pipeline
-$(SPACY_MODEL): $(VENV_STAMP) assistant/spacy_pipeline.py assistant/domain_terms.py assistant/domain_terms.yml
+$(SPACY_MODEL): $(VENV_STAMP) assistant/nlu/spacy_pipeline.py assistant/content/domain_terms.py assistant/content/domain_terms.yml
 	rm -rf build/spacy_nl
-	$(PY) -m assistant.spacy_pipeline build/spacy_nl
+	$(PY) -m assistant.nlu.spacy_pipeline build/spacy_nl
 
 train: $(MODEL)  ## train the model when data, domain, config or pipeline changed
 $(MODEL): $(TRAIN_INPUTS)
@@ -42,20 +41,26 @@ $(MODEL): $(TRAIN_INPUTS)
 run: $(MODEL)  ## set up, train if stale, start the servers and print the URL
 	scripts/run.sh
 
-test: lint unit validate stories web  ## set up and run every test
+test: lint unit integration validate stories server browser  ## set up and run every test
 
 lint: $(VENV_STAMP)  ## ruff and black
-	$(VENV)/bin/ruff check actions assistant tests web
-	$(VENV)/bin/black --check --quiet actions assistant tests web
+	$(VENV)/bin/ruff check actions assistant ops tests tools web
+	$(VENV)/bin/black --check --quiet actions assistant ops tests tools web
 
-unit: $(SPACY_MODEL)  ## pytest: actions, pure logic, content (no servers, no browser)
-	$(PY) -m pytest -q -m "not server and not browser and not scale"
+unit: $(VENV_STAMP)  ## tests/unit: pure logic, actions, content (no model, no servers, no system packages)
+	$(PY) -m pytest -q tests/unit
 
-browser:  ## Debian's chromium, chromium-driver and an emoji font for the browser tests
+integration: $(SPACY_MODEL)  ## tests/integration: deduce, the spaCy pipeline, SQLite stores, child processes
+	$(PY) -m pytest -q tests/integration
+
+server: $(MODEL)  ## tests/server: the real action and Rasa servers over HTTP
+	$(PY) -m pytest -q tests/server
+
+chromium:  ## Debian's chromium, chromium-driver and an emoji font for the browser tests
 	scripts/install_browser.sh
 
-web: $(MODEL) browser  ## the website on real servers in headless Chromium; screenshots in tests/screenshots/
-	$(PY) -m pytest -q tests/web -m "server or browser"
+browser: $(MODEL) chromium  ## tests/browser: both pages in headless Chromium; screenshots in tests/screenshots/
+	$(PY) -m pytest -q tests/browser
 
 validate: $(VENV_STAMP)  ## rasa data validate, warnings fail
 	$(RASA) data validate --fail-on-warnings
@@ -65,21 +70,21 @@ stories: $(MODEL)  ## rasa test stories; any failed story fails the build
 		--fail-on-prediction-errors --out results/stories
 
 eval: $(MODEL)  ## held-out evaluation and 5-fold NLU cross-validation, also of the default-pipeline baseline (not a pass/fail gate)
-	$(PY) -m assistant.evaluate --out reports
+	$(PY) -m tools.evaluation.evaluate --out reports
 
 bench: $(MODEL)  ## speed, memory and start-up of this project and the default-pipeline baseline: reports/bench.md
 	$(VENV)/bin/pip install -q -r requirements-bench.txt
-	$(PY) -m bench --out reports
+	$(PY) -m tools.bench --out reports
 
 purge: $(VENV_STAMP)  ## delete conversations, feedback and unanswered questions older than RETENTION_DAYS (30)
-	$(PY) -m assistant.purge
+	$(PY) -m ops.purge
 
 loadtest: $(MODEL)  ## larger load and fuzz runs of the public channels (not part of make test)
 	LOAD_CONVERSATIONS=500 LOAD_TIMEOUT=900 TURN_QUEUE_TIMEOUT=120 FUZZ_EXAMPLES=300 \
-		$(PY) -m pytest -q -s tests/web/test_load.py tests/web/test_fuzz_http.py -m server
+		$(PY) -m pytest -q -s tests/server/test_load.py tests/server/test_fuzz_http.py
 
 # Scale-out targets (PostgreSQL, Redis lock store, several Rasa servers, nginx).
--include scale/*.mk
+-include tools/scale/*.mk
 
 clean:  ## remove what make built here (the cached environment stays)
 	rm -rf build models results tests/screenshots .pytest_cache .ruff_cache

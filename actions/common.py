@@ -6,7 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from assistant.domain_terms import subject_of
+from assistant.content.domain_terms import subject_of
 
 
 def message_subject(tracker: Tracker) -> str | None:

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import conversation_subject, message_subject, response_name
-from assistant.topic_resolution import CLARIFY, CONTEXT_QUESTIONS, resolve
+from assistant.content.topic_resolution import CLARIFY, CONTEXT_QUESTIONS, resolve
 
 
 class ActionAnswerInContext(Action):

@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from assistant.opening_hours import now_in_amsterdam, status_text
+from assistant.content.opening_hours import now_in_amsterdam, status_text
 
 
 class ActionHelpline(Action):

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import response_name
-from assistant.responses import SOURCE_PREFIX, response_text, source_line
+from assistant.content.responses import SOURCE_PREFIX, response_text, source_line
 
 
 class ActionLastSource(Action):

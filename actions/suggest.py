@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import conversation_subject, question_label
-from assistant.suggestions import payload_for, suggest
+from assistant.content.suggestions import payload_for, suggest
 
 SOMETHING_ELSE = {"title": "Iets anders", "payload": "/something_else"}
 

@@ -1,1 +1,7 @@
-"""Pure logic of the stem cell / cord blood assistant, free of Rasa servers."""
+"""The assistant's own Python, in four layers (each imports only those below it).
+
+- `content`: the catalogue of topics and responses, and the pure logic on it.
+- `nlu`: the Dutch spaCy pipeline and the custom NLU components (crisis, scope).
+- `privacy`: de-identification and the tracker store that uses it.
+- `server`: how a Rasa server is started, with the changes to Rasa's internals.
+"""

@@ -1,4 +1,9 @@
-"""Shared fixtures: the project's domain, the content catalogue and trackers."""
+"""Shared fixtures and the test layers.
+
+Each folder under tests/ is a layer and marks its tests with its name (registered in
+pyproject.toml): unit, integration, server, browser, scale. The real servers' `site`
+fixture lives in tests/servers.py.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ import yaml
 from rasa_sdk import Tracker
 
 ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["tests.servers"]
+LAYERS = ("unit", "integration", "server", "browser", "scale")
 SHARED = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared"))
 
 
@@ -57,3 +64,11 @@ def make_tracker(
 @pytest.fixture
 def tracker_for():
     return make_tracker
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with its layer: the folder under tests/ it lives in."""
+    for item in items:
+        parts = Path(item.fspath).relative_to(ROOT / "tests").parts
+        if len(parts) > 1 and parts[0] in LAYERS:
+            item.add_marker(parts[0])

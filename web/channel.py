@@ -28,8 +28,8 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant.deidentify import deidentify, warm_up
-from assistant.opening_hours import now_in_amsterdam, status_text
+from assistant.content.opening_hours import now_in_amsterdam, status_text
+from assistant.privacy.deidentify import deidentify, warm_up
 from web.health import DEIDENTIFIER_READY, health_report
 from web.input_rules import (
     MAX_MESSAGE_LENGTH,

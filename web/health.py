@@ -16,7 +16,7 @@ from typing import Any
 
 import aiohttp
 
-from assistant.store_health import TRACKER_STORE_HEALTH
+from assistant.privacy.store_health import TRACKER_STORE_HEALTH
 
 logger = logging.getLogger(__name__)
 

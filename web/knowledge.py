@@ -6,9 +6,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from assistant.opening_hours import MONTH_NAMES
-from assistant.responses import body, checked_date, response_text, source_line
-from assistant.topic_resolution import CONTEXT_QUESTIONS, resolve
+from assistant.content.opening_hours import MONTH_NAMES
+from assistant.content.responses import body, checked_date, response_text, source_line
+from assistant.content.topic_resolution import CONTEXT_QUESTIONS, resolve
 from web.messages import topic_of
 
 SUBJECTS = (

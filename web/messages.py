@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from assistant.responses import body, source_line
+from assistant.content.responses import body, source_line
 from web.links import text_parts
 
 # Topic ids of content answers, which the page follows with a feedback question.

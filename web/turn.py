@@ -24,7 +24,7 @@ from rasa.shared.core.events import BotUttered
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant.store_health import TRACKER_STORE_HEALTH
+from assistant.privacy.store_health import TRACKER_STORE_HEALTH
 from web.busy import BusySenders, busy_senders_from_env
 from web.input_rules import (
     TRUNCATED_NOTICE,

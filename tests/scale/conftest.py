@@ -1,18 +1,27 @@
-"""The scale-out cluster for the tests in this folder: started once, stopped after.
+"""The scale-out cluster and a real Redis for the tests in this folder.
 
-Two Rasa servers, one action server, PostgreSQL, Redis and nginx (scale/cluster.py),
-with limits the tests can reach and the Rasa HTTP API on (with a token) so that the
-lock store can be driven directly. Tests here are marked `scale`.
+The cluster is started once and stopped after.
+
+Two Rasa servers, one action server, PostgreSQL, Redis and nginx
+(tools/scale/cluster.py), with limits the tests can reach and the Rasa HTTP API on (with
+a token) so that the lock store can be driven directly. The tests of the shared limits
+and the lock store
+get Debian's redis-server on a free loopback port, once per test session, and each
+test an emptied database of its own. Tests here are marked `scale`.
 """
 
 from __future__ import annotations
 
 import secrets
+import subprocess
 from collections.abc import Iterator
 
 import pytest
+import redis
 
-from scale.cluster import Cluster, cluster
+from tools.scale.cluster import Cluster, cluster
+from tools.scale.services import Service, ServiceError, ensure_installed, start_redis
+from tools.stack import free_port
 
 API_TOKEN = secrets.token_urlsafe(24)
 IP_LIMIT = 600  # requests per 10 s per client address
@@ -22,13 +31,7 @@ SETTINGS = {
     "RASA_ENABLE_API": "true",
     "RASA_AUTH_TOKEN": API_TOKEN,
 }
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers",
-        "scale: needs the scale-out cluster (PostgreSQL, Redis, nginx, 2 Rasa servers)",
-    )
+TEST_DB = 3
 
 
 @pytest.fixture(scope="session")
@@ -41,3 +44,21 @@ def api_token() -> str:
 def scaled() -> Iterator[Cluster]:
     with cluster(servers=2, settings=SETTINGS) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    try:
+        ensure_installed()
+        service = start_redis(tmp_path_factory.mktemp("redis"), free_port())
+    except (subprocess.CalledProcessError, ServiceError, OSError) as problem:
+        pytest.skip(f"redis-server could not be installed or started: {problem}")
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: Service) -> str:
+    address = f"redis://127.0.0.1:{redis_server.port}/{TEST_DB}"
+    redis.Redis.from_url(address).flushdb()
+    return address

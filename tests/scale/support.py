@@ -10,7 +10,7 @@ from typing import Any
 
 import aiohttp
 
-from scale.cluster import MESSAGE_PATH
+from tools.scale.cluster import MESSAGE_PATH
 from web.turn import BUSY_MESSAGE
 
 REQUEST_TIMEOUT = 30.0

@@ -15,10 +15,6 @@ import sys
 import time
 from collections import Counter
 
-import pytest
-
-from scale.cluster import ENDPOINTS, Cluster, healthy, server_env
-from scale.services import ROOT
 from tests.scale.conftest import IP_LIMIT
 from tests.scale.support import (
     converse,
@@ -28,9 +24,9 @@ from tests.scale.support import (
     session,
     turns_of,
 )
-from tests.web.test_privacy_and_restart import PERSONAL, SECRETS
-
-pytestmark = pytest.mark.scale
+from tests.server.test_privacy_and_restart import PERSONAL, SECRETS
+from tools.scale.cluster import ENDPOINTS, Cluster, healthy, server_env
+from tools.scale.services import ROOT
 
 PII_TURN = PERSONAL.format(question="Werkt acupunctuur tegen migraine?")
 TAGS = ("[PERSOON-1]", "[BSN-1]", "[TELEFOONNUMMER-1]")
@@ -269,10 +265,10 @@ def is_subsequence(part: list[str], whole: list[str]) -> bool:
 
 
 def test_the_purge_works_on_the_production_endpoints(scaled: Cluster) -> None:
-    """`python -m assistant.purge` with deploy/endpoints.production.yml (PostgreSQL)."""
+    """`python -m ops.purge` with deploy/endpoints.production.yml (PostgreSQL)."""
     env = server_env(scaled, {})
     done = subprocess.run(
-        [sys.executable, "-m", "assistant.purge", "--days", "0"]
+        [sys.executable, "-m", "ops.purge", "--days", "0"]
         + ["--endpoints", str(ENDPOINTS)],
         cwd=ROOT,
         env=env,

@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scale import cluster as launcher
-from scale.services import ServiceError
-
-pytestmark = pytest.mark.scale
+from tools.scale import cluster as launcher
+from tools.scale.services import ServiceError
 
 
 def processes_mentioning(text: str) -> list[str]:

@@ -3,12 +3,18 @@ import math
 
 import pytest
 
-from bench import load, scenarios
-from bench.profile import bucket_of, parse
-from bench.profile import summarise as profile_summary
-from bench.report import ServerResult, TrainingTime, level_rows, memory_rows, targets
-from bench.servers import children, endpoints_yml, memory_kb
-from bench.stats import Sample, percentile, summarise
+from tools.bench import load, scenarios
+from tools.bench.profile import bucket_of, parse
+from tools.bench.profile import summarise as profile_summary
+from tools.bench.report import (
+    ServerResult,
+    TrainingTime,
+    level_rows,
+    memory_rows,
+    targets,
+)
+from tools.bench.servers import children, endpoints_yml, memory_kb
+from tools.bench.stats import Sample, percentile, summarise
 
 
 def test_percentile_interpolates_like_numpy():
@@ -129,8 +135,8 @@ def test_eval_sessions_load():
 
 RAW = """\
 <module> (rasa:8);handle (rasa/core/processor.py:10);predict (tensorflow/x.py:3) 6
-<module> (rasa:8);save (assistant/tracker_store.py:5);deidentify (deduce/y.py:1) 3
-<module> (rasa:8);save (assistant/tracker_store.py:5);deepcopy (copy.py:2) 1
+<module> (rasa:8);save (assistant/privacy/tracker_store.py:5);deid (deduce/y.py:1) 3
+<module> (rasa:8);save (assistant/privacy/tracker_store.py:5);copy (copy.py:2) 1
 run (threading.py:1);_worker (concurrent/futures/thread.py:2) 50
 garbage
 """
@@ -145,7 +151,7 @@ def test_profile_buckets_by_innermost_known_frame():
     result = profile_summary(stacks)
     assert result.samples == 10
     assert result.buckets[0] == ("TensorFlow", 0.6)
-    assert ("save (assistant/tracker_store.py)", 0.4) in result.inclusive
+    assert ("save (assistant/privacy/tracker_store.py)", 0.4) in result.inclusive
     assert all(not name.startswith("<module>") for name, _ in result.inclusive)
     assert result.self_time[0] == ("predict (tensorflow/x.py)", 0.6)
 

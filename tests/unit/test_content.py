@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from assistant.citations import cited_documents, listed_sources, matching_source
-from assistant.readability import problems, sentences
-from assistant.responses import body, source_line
+from assistant.content.citations import cited_documents, listed_sources, matching_source
+from assistant.content.readability import problems, sentences
+from assistant.content.responses import body, source_line
 
 CONVERSATION = {
     "greet",

@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.domain_terms import subject_of, term_groups
+from assistant.content.domain_terms import subject_of, term_groups
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,11 @@
 import json
 from datetime import date
 
-from assistant import crossval, training
-from assistant.crossval import CrossValidation, read_scores
-from assistant.eval_compare import Model, confusion, markdown, per_topic
-from assistant.evaluate import Report, Result, Turn
+from tools import training
+from tools.evaluation import crossval
+from tools.evaluation.compare import Model, confusion, markdown, per_topic
+from tools.evaluation.crossval import CrossValidation, read_scores
+from tools.evaluation.evaluate import Report, Result, Turn
 
 
 def result(expect, topic, text="x"):
@@ -80,11 +81,20 @@ def test_fingerprint_follows_the_inputs(tmp_path):
 
 def test_code_inputs_only_when_the_config_names_them(tmp_path):
     config = project(tmp_path)
-    (tmp_path / "assistant").mkdir()
-    (tmp_path / "assistant" / "emergency_override.py").write_text("")
+    (tmp_path / "assistant" / "nlu").mkdir(parents=True)
+    (tmp_path / "assistant" / "nlu" / "emergency_override.py").write_text("")
+    (tmp_path / "assistant" / "nlu" / "crisis.py").write_text("")
     assert len(training.input_files(config, tmp_path)) == 3
-    config.write_text("pipeline: [{name: assistant.emergency_override.X}]\n")
-    assert len(training.input_files(config, tmp_path)) == 4
+    config.write_text("pipeline: [{name: assistant.nlu.emergency_override.X}]\n")
+    assert len(training.input_files(config, tmp_path)) == 5
+
+
+def test_the_makefile_reads_the_inputs_from_the_training_module():
+    makefile = (training.ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "-m tools.training --inputs" in makefile
+    listed = training.input_files(training.ROOT / "config.yml")
+    assert training.ROOT / "assistant" / "nlu" / "crisis.py" in listed
+    assert training.ROOT / "build" / "spacy_nl" / "meta.json" in listed
 
 
 def test_stale_without_model_or_with_other_inputs(tmp_path):

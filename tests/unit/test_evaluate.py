@@ -1,4 +1,4 @@
-from assistant.evaluate import (
+from tools.evaluation.evaluate import (
     Report,
     Result,
     Turn,

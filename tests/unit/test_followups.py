@@ -4,8 +4,12 @@ import json
 
 import pytest
 
-from assistant.suggestions import payload_for
-from assistant.topic_resolution import CONTEXT_QUESTIONS, resolve, subject_of_topic
+from assistant.content.suggestions import payload_for
+from assistant.content.topic_resolution import (
+    CONTEXT_QUESTIONS,
+    resolve,
+    subject_of_topic,
+)
 
 
 def topic_of_payload(payload: str) -> str:

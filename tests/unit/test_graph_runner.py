@@ -10,7 +10,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent, GraphSchema, Sch
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 
-from assistant.graph_runner import SequentialGraphRunner
+from assistant.server.graph_runner import SequentialGraphRunner
 
 CALLS: list[str] = []
 

@@ -2,7 +2,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from assistant.opening_hours import AMSTERDAM, is_open, next_opening, status_text
+from assistant.content.opening_hours import (
+    AMSTERDAM,
+    is_open,
+    next_opening,
+    status_text,
+)
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:

@@ -4,7 +4,11 @@ from pathlib import Path
 
 import yaml
 
-from assistant.topic_resolution import CONTEXT_QUESTIONS, SUBJECT_DEFAULT, resolve
+from assistant.content.topic_resolution import (
+    CONTEXT_QUESTIONS,
+    SUBJECT_DEFAULT,
+    resolve,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTION_RESPONSES = {

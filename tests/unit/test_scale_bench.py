@@ -1,4 +1,4 @@
-"""The scale bench's figures and report (scale/bench.py), without servers."""
+"""The scale bench's figures and report (tools/scale/bench.py), without servers."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import argparse
 import os
 import time
 
-from bench.machine import Machine
-from bench.stats import Summary
-from scale.bench import (
+from tools.bench.machine import Machine
+from tools.bench.stats import Summary
+from tools.scale.bench import (
     Level,
     cpu_seconds,
     machine_busy_seconds,

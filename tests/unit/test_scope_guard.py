@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.scope_guard import names_another_country, redirect
+from assistant.nlu.scope_guard import names_another_country, redirect
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-from assistant import speedups
+from assistant.server import speedups
 
 VALID = {
     "events": [{"event": "slot", "name": "subject", "value": "hsct"}],

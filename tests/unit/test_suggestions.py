@@ -1,6 +1,6 @@
 import json
 
-from assistant.suggestions import payload_for, suggest
+from assistant.content.suggestions import payload_for, suggest
 
 
 def ranking(*pairs):

@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.topic_resolution import (
+from assistant.content.topic_resolution import (
     CLARIFY,
     CONTEXT_QUESTIONS,
     NOT_IN_SOURCES,

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from bench.variants import VARIANTS, markdown, variant_config
+from tools.bench.variants import VARIANTS, markdown, variant_config
 
 
 def names(config):
@@ -19,7 +19,7 @@ def needs_diet_and_fallback():
 def test_current_is_config_yml_unchanged():
     import yaml
 
-    from bench.variants import ROOT
+    from tools.bench.variants import ROOT
 
     assert variant_config("current") == yaml.safe_load(
         (ROOT / "config.yml").read_text()

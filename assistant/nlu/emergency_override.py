@@ -1,0 +1,176 @@
+"""Rasa NLU components of the safety layer: the crisis override and the scope guard.
+
+Both run after the intent classifier and the FallbackClassifier. The scope guard sends
+near misses (another disease, another pregnancy topic, someone living abroad) to
+`out_of_scope` or `other_country` instead of a curated answer that shares words. The
+crisis override comes last: a crisis found by the lexicon or the crisis classifier
+(assistant/nlu/crisis.py) becomes the `emergency` intent, whatever else the
+message says.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from assistant.nlu.crisis import (
+    DEFAULT_THRESHOLD,
+    DEFAULT_TRAINING_DATA,
+    CrisisClassifier,
+    CrisisDetector,
+    train_classifier,
+)
+from assistant.nlu.scope_guard import OTHER_COUNTRY, names_another_country, redirect
+
+EMERGENCY_INTENT = "emergency"
+FALLBACK_INTENT = "nlu_fallback"
+ABROAD_INTENT = "ask_abroad"
+_MODEL_FILE = "crisis_classifier.joblib"
+# Intents whose answer is curated content: the scope guard may overrule these only.
+_CONTENT_PREFIXES = ("hsct_", "cordblood_", "wbmv_", "ask_")
+
+
+def set_top_intent(message: Message, name: str) -> None:
+    """Make `name` the message's intent with full confidence, keeping the ranking."""
+    top = {"name": name, "confidence": 1.0}
+    ranking = [
+        r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name
+    ]
+    message.set(INTENT, top, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+
+
+def demote(message: Message, name: str) -> None:
+    """Drop intent `name`: the prediction becomes unsure ("Bedoelt u ...?")."""
+    ranking = [
+        r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name
+    ]
+    unsure = {"name": FALLBACK_INTENT, "confidence": 1.0}
+    message.set(INTENT, unsure, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class ScopeGuard(GraphComponent):
+    """Turns a content intent into out_of_scope / other_country for near misses."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ScopeGuard:
+        """Create the component (it has no state)."""
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Leave training data unchanged."""
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Redirect near misses; keep `other_country` for who says they live abroad."""
+        for message in messages:
+            intent = (message.get(INTENT) or {}).get("name") or ""
+            target = redirect(message.get(TEXT))
+            if intent == OTHER_COUNTRY and target != OTHER_COUNTRY:
+                if names_another_country(message.get(TEXT)):
+                    set_top_intent(message, ABROAD_INTENT)  # "opslaan in België?"
+                else:
+                    demote(message, OTHER_COUNTRY)  # no sign of living abroad
+            elif intent.startswith(_CONTENT_PREFIXES) and target:
+                set_top_intent(message, target)
+        return messages
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
+)
+class EmergencyOverride(GraphComponent):
+    """Sets the intent to `emergency` with full confidence when a crisis is found."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Return the crisis training data file and the classifier's threshold."""
+        return {
+            "crisis_data": str(DEFAULT_TRAINING_DATA),
+            "threshold": DEFAULT_THRESHOLD,
+        }
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        classifier: CrisisClassifier | None = None,
+    ) -> None:
+        """Create the component around a (possibly untrained) crisis classifier."""
+        self.config = config
+        self.model_storage = model_storage
+        self.resource = resource
+        self.detector = CrisisDetector(classifier)
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> EmergencyOverride:
+        """Create an untrained component."""
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Train the crisis classifier on the crisis data file and store it."""
+        import joblib
+
+        path = Path(self.config["crisis_data"])
+        classifier = train_classifier(path, float(self.config["threshold"]))
+        self.detector = CrisisDetector(classifier)
+        with self.model_storage.write_to(self.resource) as folder:
+            joblib.dump(classifier.model, folder / _MODEL_FILE)
+        return self.resource
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> EmergencyOverride:
+        """Load the trained crisis classifier; without one, the lexicon still works."""
+        import joblib
+
+        classifier = None
+        try:
+            with model_storage.read_from(resource) as folder:
+                model = joblib.load(folder / _MODEL_FILE)
+            classifier = CrisisClassifier(float(config["threshold"]), model)
+        except (ValueError, FileNotFoundError):
+            pass
+        return cls(config, model_storage, resource, classifier)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Leave training data unchanged."""
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Override the predicted intent of every message that signals a crisis."""
+        for message in messages:
+            if self.detector.is_crisis(message.get(TEXT)):
+                set_top_intent(message, EMERGENCY_INTENT)
+        return messages

@@ -1,0 +1,107 @@
+"""Keeps curated answers to our two subjects: near misses go to out_of_scope.
+
+A message about another disease, another use of stem cells or another pregnancy topic
+shares words with our answers ("stamcellen", "navelstreng") but is not about them. A
+message from someone who lives outside the Netherlands is about other rules. Both are
+recognised here by a lexicon, so that the classifier's guess is not the last word.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.nlu.crisis import normalise
+
+OUT_OF_SCOPE = "out_of_scope"
+OTHER_COUNTRY = "other_country"
+
+# Other conditions and treatments: out of scope unless the message also names MS.
+_OTHER_CONDITIONS = (
+    r"\bamyotrofische",
+    r"\bdiabet",
+    r"\bsuikerziekte",
+    r"\bartros",
+    r"\bartrose",
+    r"\bslijtage",
+    r"\bknie",
+    r"\bheup",
+    r"\blymfoom|\blymfklierkanker|\bhodgkin",
+    r"\bleukemie|\bbloedkanker|\bmyeloom",
+    r"\bkanker\b",
+    r"\bautis",
+    r"\bparkinson",
+    r"\balzheimer|\bdementie",
+    r"\breuma",
+    r"\bcrohn",
+    r"\bhartfalen|\bhartinfarct",
+    r"\bdwarslaesie|\bruggenmergletsel",
+    r"\bcidp\b",
+    r"\bsikkelcel",
+    r"\bdonor ?(stamcel|stamcellen|beenmerg)|\bbeenmergdonor|\bstamceldonor|\bmatchis",
+    r"\bcosmetic|\bcreme|\bcrème|\bhuidverzorging|\banti ?aging|\brimpels",
+    r"\bhaargroei|\bkaalheid",
+    r"\bhernia|\brugpijn|\bpeesblessure|\bsportblessure",
+)
+# Other pregnancy and baby topics: out of scope whatever else the message says.
+_OTHER_BABY_TOPICS = (
+    r"\bmelktand",
+    r"\btandstamcel|\bstamcellen uit (de )?tand",
+    r"\b(laat|later|uitgesteld) (af ?navelen|afgenaveld|doorknippen)",
+    r"\bafnavelen|\bafgenaveld",
+    r"\bnavelstreng\w* (om|rond) (de|zijn|haar) (nek|hals)",
+    r"\bnavel ?stomp|\bnavelstompje|\bnavel (verzorgen|verzorging|ontstoken)",
+    r"\bplacenta (eten|opeten|capsules|invriezen)|\bplacentacapsules",
+    r"\b(verzorg|verzorgen|verzorging|schoonmaken|ontsteking)\b.{0,30}\bnavel",
+    r"\bnavelstreng ?(knippen|doorknippen)",
+)
+# Naming one of our subjects keeps a message with another condition in scope
+# ("navelstrengbloed bewaren voor als ons kind leukemie krijgt").
+_OURS_NAMED = re.compile(
+    r"\b(ms|rrms|ppms|spms|multiple|multipele|ms'?ers?)\b|navelstreng ?bloed"
+)
+_ALS = re.compile(r"\bALS\b")  # the disease, written in capitals ("als" is a word)
+_OTHER_CONDITION_RE = re.compile("|".join(f"(?:{p})" for p in _OTHER_CONDITIONS))
+_OTHER_BABY_RE = re.compile("|".join(f"(?:{p})" for p in _OTHER_BABY_TOPICS))
+# Someone who says they live outside the Netherlands.
+_ABROAD = (
+    r"(belgie|vlaanderen|wallonie|brussel|antwerpen|gent|brugge|leuven|hasselt|mechelen"
+    r"|luik|duitsland|frankrijk|engeland|spanje|portugal|suriname|curacao|aruba|bonaire"
+    r"|sint maarten|luxemburg|zwitserland|oostenrijk|italie|turkije|marokko"
+    r"|paramaribo|aken|dusseldorf|keulen|de uk|belgisch limburg|kortrijk|oostende|genk"
+    r"|aalst|roeselare|turnhout|lier|namen|charleroi)"
+)
+_PERSON = r"\b(ik|wij|we|hij|zij|ze|beller|mevrouw|meneer|iemand|mijn \w+)\b"
+_LIVES_ABROAD = re.compile(
+    rf"(^|{_PERSON}.{{0,25}})\b(woon|woont|wonen|zit|zitten|zitte)\b.{{0,20}}"
+    rf"\b(in|op|vanuit) {_ABROAD}"
+    rf"|{_PERSON} (ben |is |zijn )?(uit|van) {_ABROAD}\b"
+    rf"|\bhier in {_ABROAD}\b"
+    rf"|\bmijn (gynaecoloog|neuroloog|huisarts|verloskundige|vroedvrouw|ziekenhuis) "
+    rf"(in|uit) {_ABROAD}"
+    rf"|\bverhuisd\b.{{0,30}}\bnaar {_ABROAD}|\bnaar {_ABROAD} verhuisd"
+    r"|\bik ben (een )?(belg|vlaming)\b(?!.{0,40}\bwoon)"
+    r"|\bbelgische (verzekering|mutualiteit)|\bmutualiteit|\briziv\b|\bkrankenkasse"
+)
+
+
+_ABROAD_NAMED = re.compile(rf"\b{_ABROAD}\b|\bbuitenland")
+
+
+def names_another_country(text: str | None) -> bool:
+    """Tell whether a message names another country or place abroad."""
+    return bool(text) and bool(_ABROAD_NAMED.search(normalise(text)))
+
+
+def redirect(text: str | None) -> str | None:
+    """Return 'out_of_scope' or 'other_country' when a message is not ours, else None."""
+    if not text:
+        return None
+    norm = normalise(text)
+    if _OTHER_BABY_RE.search(norm):
+        return OUT_OF_SCOPE
+    other = _OTHER_CONDITION_RE.search(norm) or _ALS.search(text)
+    if other and not _OURS_NAMED.search(norm):
+        return OUT_OF_SCOPE
+    if _LIVES_ABROAD.search(norm):
+        return OTHER_COUNTRY
+    return None

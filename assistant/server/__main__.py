@@ -1,0 +1,5 @@
+"""`python -m assistant.server run ...`: see `assistant.server.launcher`."""
+
+from assistant.server.launcher import main
+
+main()

@@ -1,0 +1,1 @@
+"""Operations run beside the servers: `python -m ops.purge` (retention)."""

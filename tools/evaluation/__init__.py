@@ -1,0 +1,1 @@
+"""Answer quality: `python -m tools.evaluation.evaluate` (make eval) and its reports."""
