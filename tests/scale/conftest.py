@@ -20,8 +20,8 @@ import pytest
 import redis
 
 from tools.scale.cluster import Cluster, cluster
-from tools.scale.services import Service, ServiceError, ensure_installed, start_redis
-from tools.stack import free_port
+from tools.scale.services import ensure_installed, start_redis
+from tools.stack import Service, StartError, free_port
 
 API_TOKEN = secrets.token_urlsafe(24)
 IP_LIMIT = 600  # requests per 10 s per client address
@@ -51,7 +51,7 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     try:
         ensure_installed()
         service = start_redis(tmp_path_factory.mktemp("redis"), free_port())
-    except (subprocess.CalledProcessError, ServiceError, OSError) as problem:
+    except (subprocess.CalledProcessError, StartError, OSError) as problem:
         pytest.skip(f"redis-server could not be installed or started: {problem}")
     yield service
     service.stop()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tools.scale import cluster as launcher
-from tools.scale.services import ServiceError
+from tools.stack import StartError
 
 
 def processes_mentioning(text: str) -> list[str]:
@@ -37,7 +37,7 @@ def test_a_failed_start_stops_what_was_started_and_removes_the_folder(
     monkeypatch.setattr(launcher.tempfile, "mkdtemp", recorded)
     # The launcher refuses CORS_ORIGINS='*': the Rasa server stops at once, after
     # PostgreSQL, Redis and the action server have started.
-    with pytest.raises(ServiceError, match="Rasa server 0 stopped"):
+    with pytest.raises(StartError, match="Rasa server 0 stopped"):
         with launcher.cluster(servers=1, settings={"CORS_ORIGINS": "*"}):
             pytest.fail("the cluster must not start")
     [folder] = folders

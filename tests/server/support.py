@@ -1,14 +1,9 @@
-"""Helpers for the website tests: server processes, free ports, viewports."""
+"""Helpers for the server and browser tests: requests, stored events, viewports."""
 
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
 import sqlite3
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -16,47 +11,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
+from tools.stack import Service
 
 ROOT = Path(__file__).resolve().parents[2]
 STOP_TIMEOUT = 20
-
-
-@dataclass
-class Server:
-    """One server process that a test may stop, pause and start again."""
-
-    name: str
-    args: list[str]
-    log: Path
-    env: dict[str, str]
-    ready_url: str
-    process: subprocess.Popen | None = None
-
-    def start(self, timeout: float) -> None:
-        """Start the process (log appended) and wait until it answers."""
-        self.process = start_process(self.args, self.log, self.env, append=True)
-        wait_until_ready({self.name: (self.ready_url, self.process, self.log)}, timeout)
-
-    def stop(self) -> None:
-        """Stop the process and wait for it."""
-        if self.process is not None:
-            self.resume()
-            stop_processes(self.process)
-
-    def pause(self) -> None:
-        """Freeze the process: it accepts connections but never answers."""
-        if self.process is not None and self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGSTOP)
-
-    def resume(self) -> None:
-        """Let a frozen process run again."""
-        if self.process is not None and self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGCONT)
-
-    def running(self) -> bool:
-        """Tell whether the process is alive."""
-        return self.process is not None and self.process.poll() is None
 
 
 @dataclass(frozen=True)
@@ -68,73 +26,13 @@ class Site:
     staff_token: str
     var_dir: Path
     tracker_db: Path = Path()
-    rasa: Server | None = None
-    actions: Server | None = None
+    rasa: Service | None = None
+    actions: Service | None = None
     settings: dict[str, str] = field(default_factory=dict)
 
     def logs(self) -> list[Path]:
         """Return the servers' log files."""
         return [s.log for s in (self.rasa, self.actions) if s is not None]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _ready(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def _tail(path: Path, lines: int = 30) -> str:
-    if not path.exists():
-        return ""
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-
-def start_process(
-    args: list[str], log: Path, env: dict[str, str], append: bool = False
-) -> subprocess.Popen:
-    with log.open("ab" if append else "wb") as out:
-        return subprocess.Popen(
-            args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-
-
-def stop_processes(*processes: subprocess.Popen) -> None:
-    """Ask every process to stop, then wait for each (kill after STOP_TIMEOUT)."""
-    for process in processes:
-        if process.poll() is None:
-            process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=STOP_TIMEOUT)
-
-
-def wait_until_ready(
-    checks: dict[str, tuple[str, subprocess.Popen, Path]], timeout: float
-) -> None:
-    deadline = time.monotonic() + timeout
-    pending = dict(checks)
-    while pending:
-        for name, (url, process, log) in list(pending.items()):
-            if _ready(url):
-                del pending[name]
-            elif process.poll() is not None:
-                pytest.fail(f"The {name} server stopped:\n{_tail(log)}")
-        if pending and time.monotonic() > deadline:
-            names = ", ".join(pending)
-            logs = "\n".join(_tail(log) for _, _, log in pending.values())
-            pytest.fail(f"No answer from {names} within {timeout:.0f} s:\n{logs}")
-        time.sleep(1)
 
 
 def set_viewport(driver: object, width: int, height: int = 800) -> None:

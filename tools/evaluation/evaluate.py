@@ -17,19 +17,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import logging
-import os
 import re
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 import uuid
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -42,6 +36,7 @@ from tools.evaluation.results import (
     Result,
     Turn,
 )
+from tools.stack import running_action_server
 
 ROOT = Path(__file__).resolve().parents[2]
 EVAL_DIR = ROOT / "tests" / "eval"
@@ -114,38 +109,6 @@ def load_turns(
     return singles, dialogues
 
 
-def free_port() -> int:
-    """Return a free TCP port on localhost."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def action_server(port: int) -> Iterator[None]:
-    """Run the project's action server on a port for the duration of the block."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(
-                ("127.0.0.1", port), timeout=1
-            ):
-                break
-            time.sleep(0.3)
-        yield
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 def topic_of(utter_action: str | None) -> str:
     """Map a response name to its topic id ('utter_faq/x' and 'utter_x' give 'x')."""
     if not utter_action:
@@ -189,7 +152,7 @@ async def answer(agent, sender: str, text: str) -> Result:  # noqa: ANN001
     events = list(tracker.events)
     last_user = max(i for i, e in enumerate(events) if isinstance(e, UserUttered))
     parse_data = events[last_user].parse_data
-    topic, offered = NO_ANSWER, ()
+    topic, offered = NO_ANSWER, tuple[str, ...]()
     for event in events[last_user:]:
         if isinstance(event, BotUttered):
             topic = topic_of(event.metadata.get("utter_action"))
@@ -377,10 +340,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     args.model, args.baseline = args.model.resolve(), args.baseline.resolve()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/webhook"
     args.out.mkdir(parents=True, exist_ok=True)
-    with action_server(port), tempfile.TemporaryDirectory() as work:
+    with tempfile.TemporaryDirectory() as work, running_action_server(
+        Path(work) / "actions"
+    ) as actions:
+        url = actions.url + "/webhook"
         model = copied(args.model, Path(work))
         for name, title, messages, conversations in SETS:
             report = asyncio.run(evaluate(model, url, messages, conversations))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime
+import functools
 import os
 import time
 from collections.abc import Callable
@@ -88,8 +89,8 @@ def machine_busy_seconds() -> float:
 
 def components(c: Cluster, nginx: Service) -> dict[str, Callable[[], float]]:
     """Return a CPU-seconds reader per component of the cluster."""
-    readers = {
-        f"Rasa server {i}": (lambda p=s.process.pid: cpu_seconds(p))
+    readers: dict[str, Callable[[], float]] = {
+        f"Rasa server {i}": functools.partial(cpu_seconds, s.pid)
         for i, s in enumerate(c.servers)
     }
     for name, service in (
@@ -98,7 +99,7 @@ def components(c: Cluster, nginx: Service) -> dict[str, Callable[[], float]]:
         ("Redis", c.redis),
         ("nginx", nginx),
     ):
-        readers[name] = lambda p=service.process.pid: cpu_seconds(p)
+        readers[name] = functools.partial(cpu_seconds, service.pid)
     readers["load generator"] = lambda: time.process_time()
     return readers
 
@@ -298,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         levels = [
             measure_level(c, n, args.users, args.seconds, sessions) for n in counts
         ]
-        rss = [tree_peak_kb(s.process.pid) for s in c.servers]
+        rss = [tree_peak_kb(s.pid) for s in c.servers]
         storage = stored_bytes_per_conversation(c)
     text = report(levels, machine, rss, args, storage)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -22,41 +22,40 @@ import shutil
 import signal
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tools import stack as launcher
 from tools.scale.services import (
     DATABASE,
     DB_USER,
-    ROOT,
-    Service,
-    ServiceError,
     ensure_installed,
-    start,
     start_nginx,
     start_postgres,
     start_redis,
+)
+from tools.stack import (
+    HEALTH_PATH,
+    ROOT,
+    Service,
+    StartError,
+    action_server,
+    free_port,
+    get_ok,
+    rasa_server,
     stop_all,
     wait_for,
 )
-from tools.stack import free_port
 
 MODEL = ROOT / "models" / "assistant.tar.gz"
 ENDPOINTS = ROOT / "deploy" / "endpoints.production.yml"
-VENV = ROOT / ".venv" / "bin"
 START_TIMEOUT = 300.0  # seconds: each Rasa server loads TensorFlow, the model, deduce
-HEALTH_PATH = "/webhooks/web/health"
 MESSAGE_PATH = "/webhooks/web/message"
 
 # As `make run`, but: listening on 127.0.0.1, behind one proxy (client address from
 # X-Forwarded-For), a lock lifetime that frees a dead server's conversations in 20 s.
 BASE_SETTINGS = {
-    "TF_CPP_MIN_LOG_LEVEL": "3",
-    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-    "RASA_TELEMETRY_ENABLED": "false",
     "SANIC_PROXIES_COUNT": "1",
     "TICKET_LOCK_LIFETIME": "20",
     "TURN_QUEUE_TIMEOUT": "10",
@@ -122,18 +121,12 @@ class Cluster:
 
 def healthy(base_url: str) -> bool:
     """Tell whether a Rasa server's health report answers 200 (ready)."""
-    try:
-        with urllib.request.urlopen(base_url + HEALTH_PATH, timeout=3) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
+    return get_ok(base_url + HEALTH_PATH, timeout=3)
 
 
 def server_env(c: Cluster, settings: Mapping[str, str]) -> dict[str, str]:
     """Return the Rasa servers' environment: endpoints variables, limits, settings."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), **BASE_SETTINGS}
-    for name in ("RASA_ENABLE_API", "RASA_AUTH_TOKEN", "RASA_JWT_SECRET"):
-        env.pop(name, None)
+    env = launcher.server_env(BASE_SETTINGS)
     env.update(
         {
             "ACTION_SERVER_URL": f"http://127.0.0.1:{c.actions.port}/webhook",
@@ -158,28 +151,15 @@ def server_env(c: Cluster, settings: Mapping[str, str]) -> dict[str, str]:
 
 def start_rasa(c: Cluster, model: Path, index: int, env: dict[str, str]) -> Service:
     """Start Rasa server number `index` on a free port (not waiting for it)."""
-    port = free_port()
-    args = [str(VENV / "python"), "-m", "assistant.server", "run"]
-    args += ["--model", str(model), "--interface", "127.0.0.1", "--port", str(port)]
-    args += ["--credentials", "credentials.yml", "--endpoints", str(ENDPOINTS)]
     log = c.folder / f"rasa-{index}.log"
-    return start(f"Rasa server {index}", args, log, port, env)
+    name = f"Rasa server {index}"
+    return rasa_server(free_port(), model, ENDPOINTS, log, env, name=name).start()
 
 
 def wait_healthy(c: Cluster, servers: list[Service], timeout: float) -> None:
     """Wait until every given Rasa server reports ready."""
     for service in servers:
-        url = f"http://127.0.0.1:{service.port}"
-        wait_for(lambda u=url: healthy(u), [service, c.actions], timeout, service.name)
-
-
-def add_server(c: Cluster, settings: Mapping[str, str] | None = None) -> Service:
-    """Start one more Rasa server and wait until it is ready (nginx not changed)."""
-    model = c.folder / "model.tar.gz"
-    service = start_rasa(c, model, len(c.servers), server_env(c, settings or {}))
-    c.servers.append(service)
-    wait_healthy(c, [service], START_TIMEOUT)
-    return service
+        wait_for(service.ready, [service, c.actions], timeout, service.name)
 
 
 @contextlib.contextmanager
@@ -191,7 +171,7 @@ def cluster(
 ) -> Iterator[Cluster]:
     """Start the cluster with `servers` Rasa servers; stop and remove it on exit."""
     if not model.exists():
-        raise ServiceError(f"No trained model at {model}: run `make train` first.")
+        raise StartError(f"No trained model at {model}: run `make train` first.")
     ensure_installed()
     folder = Path(tempfile.mkdtemp(prefix="stamcel-scale-"))
     folder.chmod(0o711)  # the postgres and www-data users reach their own subfolders
@@ -203,15 +183,9 @@ def cluster(
         started.append(postgres)
         redis = start_redis(folder / "redis", free_port())
         started.append(redis)
-        actions_port = free_port()
-        actions = start(
-            "action server",
-            [str(VENV / "rasa"), "run", "actions", "--actions", "actions"]
-            + ["--port", str(actions_port)],
-            folder / "actions.log",
-            actions_port,
-            {**os.environ, "PYTHONPATH": str(ROOT), **BASE_SETTINGS},
-        )
+        actions = action_server(
+            free_port(), folder / "actions.log", launcher.server_env(BASE_SETTINGS)
+        ).start()
         started.append(actions)
         c = Cluster(folder, postgres, redis, actions)
         env = server_env(c, settings or {})

@@ -12,83 +12,15 @@ import contextlib
 import os
 import secrets
 import shutil
-import signal
 import subprocess
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tools.stack import ROOT, Service, StartError, tail, wait_for
+
 INSTALL_SCRIPT = ROOT / "tools" / "scale" / "install.sh"
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
-STOP_TIMEOUT = 20.0  # seconds a process gets to stop before it is killed
 DATABASE = "tracker"
 DB_USER = "rasa"
-
-
-class ServiceError(RuntimeError):
-    """A service did not start; the message quotes its log."""
-
-
-@dataclass
-class Service:
-    """One running server process and its log."""
-
-    name: str
-    process: subprocess.Popen
-    log: Path
-    port: int
-    extra: dict[str, str] = field(default_factory=dict)
-
-    def running(self) -> bool:
-        """Tell whether the process is alive."""
-        return self.process.poll() is None
-
-    def kill(self) -> None:
-        """Kill the process at once (SIGKILL, as a crash would), and reap it."""
-        if self.running():
-            self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=STOP_TIMEOUT)
-
-    def stop(self) -> None:
-        """Ask the process to stop; kill it after STOP_TIMEOUT seconds."""
-        if self.running():
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-def stop_all(services: list[Service]) -> None:
-    """Ask every service to stop at once, in the given order; wait for each."""
-    for service in services:
-        if service.running():
-            service.process.terminate()
-    for service in services:
-        service.stop()
-
-
-def tail(path: Path, lines: int = 30) -> str:
-    """Return the last lines of a log file."""
-    text = path.read_text(errors="replace") if path.exists() else ""
-    return "\n".join(text.splitlines()[-lines:])
-
-
-def wait_for(
-    check: Callable[[], bool], services: list[Service], timeout: float, what: str
-) -> None:
-    """Poll `check` until it holds; fail if a service stops or time runs out."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        for service in services:
-            if not service.running():
-                raise ServiceError(f"{service.name} stopped:\n{tail(service.log)}")
-        if time.monotonic() > deadline:
-            logs = "\n".join(f"--- {s.name}\n{tail(s.log)}" for s in services)
-            raise ServiceError(f"{what} not ready within {timeout:.0f} s:\n{logs}")
-        time.sleep(0.5)
 
 
 def ensure_installed() -> None:
@@ -108,31 +40,6 @@ def postgres_bin() -> Path | None:
     return folders[-1] if folders else None
 
 
-def start(
-    name: str,
-    args: list[str],
-    log: Path,
-    port: int,
-    env: dict[str, str] | None = None,
-    user: str | None = None,
-) -> Service:
-    """Start a process with its output in `log` (as `user` if given)."""
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            args,
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            user=user,
-            group=user,
-            extra_groups=[] if user else None,
-            start_new_session=True,  # Ctrl-C in the terminal reaches only the launcher
-        )
-    return Service(name, process, log, port)
-
-
 def _as_root() -> bool:
     """Tell whether this process runs as root."""
     return os.geteuid() == 0
@@ -142,7 +49,7 @@ def start_postgres(folder: Path, port: int) -> Service:
     """Create a database cluster in `folder` and start PostgreSQL on 127.0.0.1."""
     binaries = postgres_bin()
     if binaries is None:
-        raise ServiceError("PostgreSQL is not installed (tools/scale/install.sh).")
+        raise StartError("PostgreSQL is not installed (tools/scale/install.sh).")
     user = "postgres" if _as_root() else None
     folder.mkdir(parents=True, exist_ok=True)
     password = secrets.token_urlsafe(18)
@@ -156,9 +63,9 @@ def start_postgres(folder: Path, port: int) -> Service:
     initdb = [str(binaries / "initdb"), "-D", str(data), "-U", DB_USER]
     initdb += ["--auth=scram-sha-256", f"--pwfile={pwfile}", "-E", "UTF8"]
     initdb += ["--locale=C", "--no-instructions"]
-    done = start("initdb", initdb, log, port, user=user)
-    if done.process.wait(timeout=120) != 0:
-        raise ServiceError(f"initdb failed:\n{tail(log)}")
+    done = Service("initdb", initdb, log, port, user=user).start()
+    if done.process is None or done.process.wait(timeout=120) != 0:
+        raise StartError(f"initdb failed:\n{tail(log)}")
     pwfile.unlink()
     args = [str(binaries / "postgres"), "-D", str(data), "-p", str(port)]
     args += [
@@ -167,7 +74,7 @@ def start_postgres(folder: Path, port: int) -> Service:
         "-c",
         f"unix_socket_directories={folder}",
     ]
-    service = start("PostgreSQL", args, log, port, user=user)
+    service = Service("PostgreSQL", args, log, port, user=user).start()
     service.extra["password"] = password
     wait_for(lambda: _create_database(port, password), [service], 60, "PostgreSQL")
     return service
@@ -201,7 +108,7 @@ def start_redis(folder: Path, port: int) -> Service:
     folder.mkdir(parents=True, exist_ok=True)
     args = ["redis-server", "--port", str(port), "--bind", "127.0.0.1"]
     args += ["--save", "", "--appendonly", "no", "--dir", str(folder)]
-    service = start("Redis", args, folder / "redis.log", port)
+    service = Service("Redis", args, folder / "redis.log", port).start()
     wait_for(lambda: _redis_answers(port), [service], 30, "Redis")
     return service
 
@@ -242,7 +149,7 @@ def start_nginx(folder: Path, port: int, upstreams: list[int]) -> Service:
     config = folder / "nginx.conf"
     config.write_text(nginx_config(folder, port, upstreams), encoding="utf-8")
     args = ["nginx", "-p", str(folder), "-c", str(config), "-g", "daemon off;"]
-    service = start("nginx", args, folder / "nginx.log", port)
+    service = Service("nginx", args, folder / "nginx.log", port).start()
     wait_for(lambda: _listening(port), [service], 30, "nginx")
     return service
 
