@@ -48,10 +48,6 @@ class BusySenders:
         """Mark `sender` free again."""
         self._busy.discard(sender)
 
-    def __contains__(self, sender: str) -> bool:
-        """Tell whether `sender` is busy here."""
-        return sender in self._busy
-
     async def keep(self, sender: str) -> None:
         """Keep the claim of `sender` alive until cancelled (nothing to do here)."""
 

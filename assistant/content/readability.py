@@ -27,11 +27,6 @@ class Readability:
         """Average number of words per sentence."""
         return self.words / len(self.sentences) if self.sentences else 0.0
 
-    @property
-    def longest_sentence_words(self) -> int:
-        """Number of words in the longest sentence."""
-        return max(self.sentences, default=0)
-
 
 def sentences(text: str) -> list[str]:
     """Split an answer into sentences; each line and each list item stands alone."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 from selenium.common.exceptions import NoAlertPresentException
@@ -432,29 +433,50 @@ def set_offline(driver: WebDriver, offline: bool) -> None:
     )
 
 
+def png_width(path: Path) -> int:
+    """Return the width in pixels of a PNG file (from its IHDR header)."""
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path.name} is not a PNG"
+    return int.from_bytes(header[16:20], "big")
+
+
+def shot(page: WebDriver, screenshots: Path, name: str, width: int) -> None:
+    """Save a screenshot and check it is a PNG of the viewport's width."""
+    path = screenshots / name
+    page.save_screenshot(str(path))
+    assert png_width(path) == width
+
+
 @pytest.mark.parametrize("width", [1280, 360])
-def test_screenshots(page: WebDriver, site: Site, screenshots, width: int) -> None:
+def test_screenshots_of_each_state(
+    page: WebDriver, site: Site, screenshots: Path, width: int
+) -> None:
     set_viewport(page, width, 800 if width > 600 else 740)
     page.refresh()
     clarify = ask(page, "wordt het vergoed?")
     click_and_wait(page, button(clarify, "Stamceltherapie bij MS"))
-    ask(page, "mag ik navelstrengbloed laten bewaren")
-    page.save_screenshot(str(screenshots / f"chat-{width}.png"))
+    answer = ask(page, "mag ik navelstrengbloed laten bewaren")
+    assert "navelstrengbloed" in answer.text.lower() and "Bron:" in answer.text
+    assert answer.find_elements(By.TAG_NAME, "button"), "no follow-up buttons"
+    shot(page, screenshots, f"chat-{width}.png", width)
     set_offline(page, True)
     try:
         page.find_element(By.ID, "question").send_keys("en in het buitenland?\n")
         WebDriverWait(page, WAIT).until(
             lambda d: d.find_element(By.ID, "problem").is_displayed()
         )
-        page.save_screenshot(str(screenshots / f"chat-offline-{width}.png"))
+        assert page.find_element(By.ID, "problem").text.strip()
+        assert page.find_element(By.ID, "question").get_attribute("value")
+        shot(page, screenshots, f"chat-offline-{width}.png", width)
     finally:
         set_offline(page, False)
 
     page.get(site.base_url + "/kennisbank")
-    search(page, "kan ik navelstrengbloed weggeven")
-    page.save_screenshot(str(screenshots / f"kennisbank-{width}.png"))
+    results = search(page, "kan ik navelstrengbloed weggeven")
+    assert results and "doneren" in results[0].text.lower()
+    shot(page, screenshots, f"kennisbank-{width}.png", width)
     page.find_element(By.ID, "token").send_keys(site.staff_token + Keys.ENTER)
     status = page.find_element(By.ID, "staff-status")
     WebDriverWait(page, WAIT).until(lambda d: "geladen" in status.text)
     page.execute_script("document.getElementById('beheer').scrollIntoView()")
-    page.save_screenshot(str(screenshots / f"kennisbank-staff-{width}.png"))
+    shot(page, screenshots, f"kennisbank-staff-{width}.png", width)

@@ -37,11 +37,34 @@ def test_configuration_holds_no_secret(name: str) -> None:
     assert secret_values(config) == []
 
 
-def test_the_socketio_channel_if_used_checks_a_jwt() -> None:
+# The channels a user can reach; anything else must not be configured.
+PUBLIC_CHANNELS = {"web.rest.RestChannel", "web.channel.WebChannel"}
+
+
+def unchecked_channels(channels: dict) -> list[str]:
+    """Return the configured channels that are neither ours nor JWT-checked socketio."""
+    found = []
+    for name, settings in (channels or {}).items():
+        if name == "socketio":
+            if not (settings or {}).get("jwt_key") or not settings.get("jwt_method"):
+                found.append(name)
+        elif name not in PUBLIC_CHANNELS:
+            found.append(name)
+    return found
+
+
+def test_only_our_channels_or_a_jwt_checked_socketio_are_configured() -> None:
     channels = yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8"))
-    socketio = channels.get("socketio")
-    if "socketio" in channels:
-        assert socketio and socketio.get("jwt_key") and socketio.get("jwt_method")
+    assert set(channels) <= PUBLIC_CHANNELS
+    assert unchecked_channels(channels) == []
+
+
+def test_the_channel_check_refuses_socketio_without_a_jwt_and_other_channels() -> None:
+    assert unchecked_channels({"socketio": {"user_message_evt": "x"}}) == ["socketio"]
+    assert unchecked_channels({"socketio": None}) == ["socketio"]
+    assert unchecked_channels({"rest": None}) == ["rest"]
+    jwt = {"jwt_key": "${JWT_KEY}", "jwt_method": "HS256"}
+    assert unchecked_channels({"socketio": jwt, "web.rest.RestChannel": None}) == []
 
 
 def test_the_secret_scanner_finds_literal_secrets() -> None:
