@@ -74,7 +74,7 @@ def web_database(credentials: Path, env: Mapping[str, str]) -> Path:
     """Return the web store's file: WEB_DB, else credentials.yml, else the default."""
     if env.get("WEB_DB"):
         return Path(env["WEB_DB"])
-    settings = {}
+    settings: dict[str, str] = {}
     if credentials.exists():
         channels = yaml.safe_load(credentials.read_text(encoding="utf-8")) or {}
         settings = channels.get(WEB_CHANNEL) or {}

@@ -89,7 +89,7 @@ def sender_of(body: dict[str, Any]) -> str:
             "Ongeldige of ontbrekende afzender (sender): gebruik 8 tot 64 letters, "
             "cijfers, '-' of '_'."
         )
-    return sender
+    return str(sender)
 
 
 def message_of(body: dict[str, Any]) -> str:

@@ -89,7 +89,7 @@ _ABROAD_NAMED = re.compile(rf"\b{_ABROAD}\b|\bbuitenland")
 
 def names_another_country(text: str | None) -> bool:
     """Tell whether a message names another country or place abroad."""
-    return bool(text) and bool(_ABROAD_NAMED.search(normalise(text)))
+    return bool(text and _ABROAD_NAMED.search(normalise(text)))
 
 
 def redirect(text: str | None) -> str | None:

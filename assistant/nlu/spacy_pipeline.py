@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import AttributeRuler, EntityRuler
 
 from assistant.content.domain_terms import term_groups
 
@@ -29,9 +31,12 @@ def build_pipeline() -> Language:
     nlp.meta["version"] = "1.0.0"
     nlp.meta["description"] = "Blank Dutch + lookup lemmas + domain term rules"
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    ruler = cast(
+        EntityRuler,
+        nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"}),
+    )
     nlp.add_pipe("merge_entities")
-    attributes = nlp.add_pipe("attribute_ruler")
+    attributes = cast(AttributeRuler, nlp.add_pipe("attribute_ruler"))
     nlp.initialize()
 
     ruler.add_patterns(

@@ -26,7 +26,7 @@ def _headline(ours: Model, base: Model) -> tuple[list[str], list[list[float]]]:
         if ours.cv and base.cv and model.cv:
             row.append(model.cv.macro_f1)
         values.append([v * 100 for v in row])
-    if len(values[0]) == 4:
+    if len(values[0]) == 4 and ours.cv:
         names.append(f"CV macro F1 ({ours.cv.folds}-fold)")
     return names, values
 
@@ -72,7 +72,7 @@ def confusion_matrix(model: Model, path: Path) -> None:
     counts = confusion(model.report)
     asked = sorted({a for a, _ in counts})
     given = asked + sorted({g for _, g in counts} - set(asked))
-    matrix = np.zeros((len(asked), len(given)))
+    matrix = np.zeros((len(asked), len(given)), dtype=float)
     for (a, g), n in counts.items():
         matrix[asked.index(a), given.index(g)] = n
     shares = matrix / matrix.sum(axis=1, keepdims=True)
