@@ -1,13 +1,11 @@
 """The scale-out cluster and a real Redis for the tests in this folder.
 
-The cluster is started once and stopped after.
-
-Two Rasa servers, one action server, PostgreSQL, Redis and nginx
-(tools/scale/cluster.py), with limits the tests can reach and the Rasa HTTP API on (with
-a token) so that the lock store can be driven directly. The tests of the shared limits
-and the lock store
-get Debian's redis-server on a free loopback port, once per test session, and each
-test an emptied database of its own. Tests here are marked `scale`.
+`scaled`: two Rasa servers, one action server, PostgreSQL, Redis and nginx
+(tools/scale/cluster.py), started once and stopped after, with limits the tests can
+reach and the Rasa HTTP API on (with a token) so that the lock store can be driven
+directly. `redis_url`: Debian's redis-server on a free loopback port, once per test
+session, and an emptied database for each test (the shared limits, the lock store).
+The scale tooling is imported only when a fixture starts it, never at collection.
 """
 
 from __future__ import annotations
@@ -15,12 +13,11 @@ from __future__ import annotations
 import secrets
 import subprocess
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import redis
 
-from tools.scale.cluster import Cluster, cluster
-from tools.scale.services import ensure_installed, start_redis
 from tools.stack import Service, StartError, free_port
 
 API_TOKEN = secrets.token_urlsafe(24)
@@ -41,13 +38,17 @@ def api_token() -> str:
 
 
 @pytest.fixture(scope="session")
-def scaled() -> Iterator[Cluster]:
+def scaled() -> Iterator[Any]:
+    from tools.scale.cluster import cluster
+
     with cluster(servers=2, settings=SETTINGS) as running:
         yield running
 
 
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    from tools.scale.services import ensure_installed, start_redis
+
     try:
         ensure_installed()
         service = start_redis(tmp_path_factory.mktemp("redis"), free_port())
