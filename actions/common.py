@@ -6,6 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from assistant.content.catalogue import response_name
 from assistant.content.domain_terms import subject_of
 
 
@@ -22,11 +23,6 @@ def message_subject(tracker: Tracker) -> str | None:
 def conversation_subject(tracker: Tracker) -> str | None:
     """Return the subject of this message, else of the conversation so far."""
     return message_subject(tracker) or subject_of(tracker.get_slot("subject"))
-
-
-def response_name(topic: str) -> str:
-    """Return the name of the response that answers a topic."""
-    return f"utter_{topic}"
 
 
 def question_label(domain: dict[str, Any], topic: str) -> str:

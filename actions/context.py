@@ -8,8 +8,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import conversation_subject, message_subject, response_name
-from assistant.content.topic_resolution import CLARIFY, CONTEXT_QUESTIONS, resolve
+from actions.common import conversation_subject, message_subject
+from assistant.content.catalogue import CLARIFY, response_name
+from assistant.content.topic_resolution import CONTEXT_QUESTIONS, resolve
 
 
 class ActionAnswerInContext(Action):

@@ -10,13 +10,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from assistant.content.catalogue import HELPLINE, SOMETHING_ELSE, response_name
 from assistant.content.opening_hours import now_in_amsterdam, status_text
 
 
 class ActionHelpline(Action):
     """Utters the helpline answer with today's open/closed status."""
 
-    response = "utter_helpline"
+    response = response_name(HELPLINE)
 
     def __init__(self, clock: Callable[[], datetime] = now_in_amsterdam) -> None:
         """Create the action; `clock` is injectable for tests."""
@@ -42,7 +43,7 @@ class ActionHelpline(Action):
 class ActionSomethingElse(ActionHelpline):
     """After "Bedoelt u ...?": rephrase, or call the helpline (with today's hours)."""
 
-    response = "utter_something_else"
+    response = response_name(SOMETHING_ELSE)
 
     def name(self) -> str:
         """Return the action's name."""

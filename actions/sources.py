@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import response_name
+from assistant.content.catalogue import SOURCES, response_name
 from assistant.content.responses import SOURCE_PREFIX, response_text, source_line
 
 
@@ -35,5 +35,5 @@ class ActionLastSource(Action):
         if line:
             cited = line.removeprefix(SOURCE_PREFIX).strip()
             intro = f"Mijn laatste antwoord komt uit: {cited}\n"
-        dispatcher.utter_message(response="utter_sources", last_source=intro)
+        dispatcher.utter_message(response=response_name(SOURCES), last_source=intro)
         return []

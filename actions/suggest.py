@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import conversation_subject, question_label
+from assistant.content.catalogue import FALLBACK, SUGGEST, response_name
 from assistant.content.suggestions import payload_for, suggest
 
 SOMETHING_ELSE = {"title": "Iets anders", "payload": "/something_else"}
@@ -33,13 +34,13 @@ class ActionSuggestTopics(Action):
             ranking, conversation_subject(tracker), tracker.get_slot("last_topic")
         )
         if not topics:
-            dispatcher.utter_message(response="utter_fallback")
+            dispatcher.utter_message(response=response_name(FALLBACK))
             return []
         buttons = [
             {"title": question_label(domain, topic), "payload": payload_for(topic)}
             for topic in topics
         ]
         dispatcher.utter_message(
-            response="utter_suggest", buttons=[*buttons, SOMETHING_ELSE]
+            response=response_name(SUGGEST), buttons=[*buttons, SOMETHING_ELSE]
         )
         return []

@@ -6,31 +6,20 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from assistant.content.catalogue import (
+    LABELS,
+    SMALL_TALK,
+    SUBJECTS,
+    group_of,
+    is_content_topic,
+    response_name,
+    topics,
+)
 from assistant.content.opening_hours import MONTH_NAMES
 from assistant.content.responses import body, checked_date, response_text, source_line
 from assistant.content.topic_resolution import CONTEXT_QUESTIONS, resolve
-from web.messages import topic_of
 
-SUBJECTS = (
-    ("hsct", "Stamceltherapie bij MS"),
-    ("cordblood", "Navelstrengbloed"),
-    ("general", "Algemeen"),
-)
-SUBJECT_LABELS = dict(SUBJECTS)
-# Intents of small talk, whose answer is no help to a caller.
-_NOT_TOPICS = frozenset(
-    {"greet", "goodbye", "thanks", "bot_challenge", "out_of_scope", "nlu_fallback"}
-)
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-def subject_of_topic(topic: str) -> str:
-    """Return the subject key of a topic id: 'hsct', 'cordblood' or 'general'."""
-    if topic.startswith("hsct_"):
-        return "hsct"
-    if topic.startswith("cordblood_") or topic == "wbmv_what_is":
-        return "cordblood"
-    return "general"
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:
@@ -45,14 +34,14 @@ def answer(
     subject: str | None = None,
 ) -> dict[str, Any]:
     """Return one answer: topic id, subject label, full text, body and source line."""
-    name = f"utter_{topic}"
+    name = response_name(topic)
     text = fill(response_text(responses, name), values).strip()
     checked = checked_date(responses, name)
     buttons = (responses.get(name) or [{}])[0].get("buttons") or []
-    content = subject_of_topic(topic) != "general"
+    content = is_content_topic(topic)
     return {
         "topic": topic,
-        "subject": SUBJECT_LABELS[subject or subject_of_topic(topic)],
+        "subject": LABELS[subject or group_of(topic)],
         "text": text,
         "body": body(text),
         "source": source_line(text),
@@ -70,21 +59,17 @@ def catalogue(
     responses: Mapping[str, Any], values: Mapping[str, str]
 ) -> list[dict[str, Any]]:
     """Return every response with text, grouped by subject, in the domain's order."""
-    topics = [
-        t
-        for t in map(topic_of, responses)
-        if t and response_text(responses, f"utter_{t}")
+    answered = [
+        t for t in topics(responses) if response_text(responses, response_name(t))
     ]
     return [
         {
             "subject": label,
             "answers": [
-                answer(responses, t, values)
-                for t in topics
-                if subject_of_topic(t) == key
+                answer(responses, t, values) for t in answered if group_of(t) == key
             ],
         }
-        for key, label in SUBJECTS
+        for key, label in LABELS.items()
     ]
 
 
@@ -94,11 +79,11 @@ def answers_for_intent(
     """Return the answers an intent leads to: both subjects for a context question."""
     if intent in CONTEXT_QUESTIONS:
         found = []
-        for subject in ("hsct", "cordblood"):
+        for subject in SUBJECTS:
             topic = resolve(intent, subject).topic
             found.append(answer(responses, topic, values, subject=subject))
         return found
-    if intent in _NOT_TOPICS or not response_text(responses, f"utter_{intent}"):
+    if intent in SMALL_TALK or not response_text(responses, response_name(intent)):
         return []
     return [answer(responses, intent, values)]
 

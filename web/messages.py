@@ -5,27 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from assistant.content.catalogue import UNANSWERED, is_content_topic, topic_of
 from assistant.content.responses import body, source_line
 from web.links import text_parts
-
-# Topic ids of content answers, which the page follows with a feedback question.
-CONTENT_PREFIXES = ("hsct_", "cordblood_", "wbmv_")
-# Responses that mean the assistant could not answer the question.
-NO_ANSWER_RESPONSES = frozenset(
-    {"utter_fallback", "utter_out_of_scope", "utter_suggest", "utter_other_country"}
-)
-
-
-def topic_of(response: str | None) -> str | None:
-    """Return the topic id of a response name ('utter_x' and 'utter_faq/x' give 'x')."""
-    if not response or not response.startswith("utter_"):
-        return None
-    return response.split("/")[-1].removeprefix("utter_")
-
-
-def is_content_topic(topic: str | None) -> bool:
-    """Tell whether a topic id is a curated content answer (asks for feedback)."""
-    return bool(topic) and topic.startswith(CONTENT_PREFIXES)
 
 
 def bot_message(message: Mapping[str, Any]) -> dict[str, Any]:
@@ -49,7 +31,7 @@ def bot_message(message: Mapping[str, Any]) -> dict[str, Any]:
         ],
         "response": response,
         "topic": topic,
-        "feedback": is_content_topic(topic),
+        "feedback": is_content_topic(topic),  # content answers ask for feedback
     }
 
 
@@ -74,6 +56,6 @@ def history(events: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 def unanswered_response(messages: Iterable[Mapping[str, Any]]) -> str | None:
     """Return the no-answer response (fallback, out of scope) among messages, if any."""
     for message in messages:
-        if message.get("response") in NO_ANSWER_RESPONSES:
+        if topic_of(message.get("response")) in UNANSWERED:
             return str(message["response"])
     return None

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import yaml
 
+from assistant.content.catalogue import SUBJECTS
+
 TERMS_FILE = Path(__file__).with_name("domain_terms.yml")
-SUBJECTS = ("hsct", "cordblood")
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def term_groups(path: Path = TERMS_FILE) -> tuple[TermGroup, ...]:
 
 
 def subject_of(value: str | None) -> str | None:
-    """Return the subject ('hsct' or 'cordblood') a slot value or term points to."""
+    """Return the subject id (one of SUBJECTS) a slot value or term points to."""
     if not value:
         return None
     text = " ".join(value.lower().split())

@@ -10,14 +10,13 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from assistant.content.topic_resolution import (
+from assistant.content.catalogue import (
     CLARIFY,
-    CONTEXT_QUESTIONS,
     NOT_IN_SOURCES,
     SUBJECTS,
-    resolve,
     subject_of_topic,
 )
+from assistant.content.topic_resolution import CONTEXT_QUESTIONS, resolve
 
 MAX_SUGGESTIONS = 3
 # Below this confidence a guess is noise: with no guess above it, say "I don't know".
@@ -37,6 +36,15 @@ def payload_for(topic: str) -> str:
         intent, subject = _VIA_CONTEXT[topic]
         return f"/{intent}{json.dumps({'subject': subject}, separators=(',', ':'))}"
     return f"/{topic}"
+
+
+def payload_topic(payload: str) -> str:
+    """Return the topic a button payload leads to ('/hsct_referral', '/ask_why{..}')."""
+    intent, _, entities = payload.removeprefix("/").partition("{")
+    if intent in CONTEXT_QUESTIONS and entities:
+        subject = json.loads("{" + entities).get("subject")
+        return resolve(intent, subject, subject_named=True).topic
+    return intent
 
 
 def _topics_of(intent: str, subject: str | None, last_topic: str | None) -> list[str]:

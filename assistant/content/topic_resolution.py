@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CLARIFY = "clarify"
-NOT_IN_SOURCES = "not_in_sources"
-SUBJECTS = ("hsct", "cordblood")
+from assistant.content.catalogue import CLARIFY, NOT_IN_SOURCES, subject_of_topic
 
 # What a naked subject ("navelstrengbloed") answers when no question is pending.
 SUBJECT_DEFAULT = {"hsct": "hsct_what_is", "cordblood": "cordblood_own_storage"}
@@ -92,17 +90,6 @@ class Resolution:
     def is_curated_answer(self) -> bool:
         """Tell whether the topic is a curated content answer (not clarify or a gap)."""
         return self.topic not in (CLARIFY, NOT_IN_SOURCES)
-
-
-def subject_of_topic(topic: str | None) -> str | None:
-    """Return the subject a topic id belongs to, or None for general topics."""
-    if not topic:
-        return None
-    if topic.startswith("hsct_"):
-        return "hsct"
-    if topic.startswith("cordblood_") or topic == "wbmv_what_is":
-        return "cordblood"
-    return None
 
 
 def resolve(

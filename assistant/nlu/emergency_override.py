@@ -21,6 +21,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from assistant.content.catalogue import is_content_topic
+from assistant.content.topic_resolution import CONTEXT_QUESTIONS
 from assistant.nlu.crisis import (
     DEFAULT_THRESHOLD,
     DEFAULT_TRAINING_DATA,
@@ -34,8 +36,11 @@ EMERGENCY_INTENT = "emergency"
 FALLBACK_INTENT = "nlu_fallback"
 ABROAD_INTENT = "ask_abroad"
 _MODEL_FILE = "crisis_classifier.joblib"
-# Intents whose answer is curated content: the scope guard may overrule these only.
-_CONTENT_PREFIXES = ("hsct_", "cordblood_", "wbmv_", "ask_")
+
+
+def is_curated(intent: str) -> bool:
+    """Tell whether an intent is answered with curated content (guard may overrule)."""
+    return intent in CONTEXT_QUESTIONS or is_content_topic(intent)
 
 
 def set_top_intent(message: Message, name: str) -> None:
@@ -89,7 +94,7 @@ class ScopeGuard(GraphComponent):
                     set_top_intent(message, ABROAD_INTENT)  # "opslaan in België?"
                 else:
                     demote(message, OTHER_COUNTRY)  # no sign of living abroad
-            elif intent.startswith(_CONTENT_PREFIXES) and target:
+            elif is_curated(intent) and target:
                 set_top_intent(message, target)
         return messages
 

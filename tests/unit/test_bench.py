@@ -13,7 +13,7 @@ from tools.bench.report import (
     memory_rows,
     targets,
 )
-from tools.bench.servers import children, endpoints_yml, memory_kb
+from tools.bench.servers import children, memory_kb
 from tools.bench.stats import Sample, percentile, summarise
 
 
@@ -187,17 +187,6 @@ def test_targets_are_ratios_against_the_baseline():
     assert verdicts["errors, all levels"] is False
     assert verdicts["training time (`rasa train --force`)"] is False
     assert len(level_rows([ours, base])) == 4
-
-
-def test_endpoints_point_at_the_stack(tmp_path):
-    source = tmp_path / "endpoints.yml"
-    source.write_text(
-        "action_endpoint:\n  url: http://localhost:5055/webhook\n"
-        "tracker_store:\n  type: x.Store\n  dialect: sqlite\n  db: var/tracker.db\n"
-    )
-    text = endpoints_yml(source, 6001, tmp_path / "t.db")
-    assert "http://127.0.0.1:6001/webhook" in text
-    assert str(tmp_path / "t.db") in text and "x.Store" in text
 
 
 def test_memory_of_this_process():

@@ -5,23 +5,16 @@ import re
 
 import pytest
 
+from assistant.content.catalogue import (
+    SOURCES,
+    is_content_topic,
+    response_name,
+    topic_of,
+)
 from assistant.content.citations import cited_documents, listed_sources, matching_source
 from assistant.content.readability import problems, sentences
 from assistant.content.responses import body, source_line
 
-CONVERSATION = {
-    "greet",
-    "goodbye",
-    "thanks",
-    "bot_challenge",
-    "scope",
-    "personal_advice",
-    "emergency",
-    "clarify",
-    "helpline",
-    "out_of_scope",
-    "sources",
-}
 # How each short source name in the catalogue is cited in the answers.
 CITATION_OF = {
     "MS Vereniging, Stamceltherapie bij MS": "MS Vereniging Nederland, Stamceltherapie",
@@ -237,7 +230,7 @@ HELPLINE_NUMBER = "(073) 553 23 25"
 
 
 def text_of(domain, topic):
-    return domain["responses"][f"utter_{topic}"][0]["text"]
+    return domain["responses"][response_name(topic)][0]["text"]
 
 
 def all_texts(domain):
@@ -247,13 +240,13 @@ def all_texts(domain):
 
 
 def content_topics(catalogue):
-    return [t for t in catalogue if t["id"] not in CONVERSATION]
+    return [t for t in catalogue if is_content_topic(t["id"])]
 
 
 def test_every_topic_has_exactly_one_response(domain, catalogue):
     names = domain["responses"].keys()
     for topic in catalogue:
-        matches = [n for n in names if n.split("/")[-1] == f"utter_{topic['id']}"]
+        matches = [n for n in names if topic_of(n) == topic["id"]]
         assert len(matches) == 1, f"{topic['id']}: {matches}"
 
 
@@ -299,7 +292,7 @@ def test_an_unlisted_citation_is_caught(sources_readme):
 def test_every_content_answer_records_when_it_was_checked(domain, catalogue):
     today = datetime.date.today()
     for topic in content_topics(catalogue):
-        variant = domain["responses"][f"utter_{topic['id']}"][0]
+        variant = domain["responses"][response_name(topic["id"])][0]
         checked = (variant.get("metadata") or {}).get("checked")
         assert checked, f"{topic['id']} has no metadata.checked date"
         assert datetime.date.fromisoformat(str(checked)) <= today, topic["id"]
@@ -338,7 +331,7 @@ def test_no_word_written_twice(domain):
 @pytest.mark.parametrize("term", sorted(JARGON))
 def test_jargon_is_explained_or_avoided(domain, term):
     for name, text in all_texts(domain):
-        if name == "utter_sources":  # a list of document titles
+        if topic_of(name) == SOURCES:  # a list of document titles
             continue
         if re.search(rf"\b{term}\b", body(text), re.IGNORECASE):
             explanation = JARGON[term]

@@ -1,32 +1,21 @@
 """Follow-up buttons and the welcome buttons: each leads to exactly its answer."""
 
-import json
-
 import pytest
 
-from assistant.content.suggestions import payload_for
-from assistant.content.topic_resolution import (
-    CONTEXT_QUESTIONS,
-    resolve,
-    subject_of_topic,
-)
+from assistant.content.catalogue import is_content_topic, topic_of
+from assistant.content.suggestions import payload_for, payload_topic
 
 
 def topic_of_payload(payload: str) -> str:
-    """Return the topic a button payload leads to, as the assistant resolves it."""
-    plain = payload.replace("{{", "{").replace("}}", "}")
-    intent, _, entities = plain.removeprefix("/").partition("{")
-    if intent in CONTEXT_QUESTIONS:
-        subject = json.loads("{" + entities)["subject"]
-        return resolve(intent, subject, subject_named=True).topic
-    return intent
+    """Return the topic a domain button's payload (braces escaped) leads to."""
+    return payload_topic(payload.replace("{{", "{").replace("}}", "}"))
 
 
 def content_responses(domain):
     return {
-        name.removeprefix("utter_"): variants[0]
+        topic_of(name): variants[0]
         for name, variants in domain["responses"].items()
-        if subject_of_topic(name.removeprefix("utter_"))
+        if is_content_topic(topic_of(name))
     }
 
 
@@ -52,7 +41,7 @@ def test_a_follow_up_button_is_labelled_with_its_answer_s_question(domain):
                 continue
             target = topic_of_payload(button["payload"])
             assert target in answers, (name, button)
-            assert target != name.removeprefix("utter_"), name
+            assert target != topic_of(name), name
             assert button["title"] == answers[target]["metadata"]["question"], name
             expected = payload_for(target).replace(" ", "")
             assert button["payload"].replace("{{", "{").replace("}}", "}") == expected

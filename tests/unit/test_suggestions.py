@@ -1,6 +1,6 @@
 import json
 
-from assistant.content.suggestions import payload_for, suggest
+from assistant.content.suggestions import payload_for, payload_topic, suggest
 
 
 def ranking(*pairs):
@@ -44,3 +44,9 @@ def test_payloads_lead_to_exactly_the_topic():
     intent, entities = payload_for("cordblood_why").split("{", 1)
     assert intent == "/ask_why"
     assert json.loads("{" + entities) == {"subject": "cordblood"}
+
+
+def test_payload_topics_are_the_topics_the_buttons_lead_to():
+    assert payload_topic("/hsct_referral") == "hsct_referral"
+    assert payload_topic('/ask_why{"subject":"cordblood"}') == "cordblood_why"
+    assert payload_topic('/ask_abroad{"subject":"hsct"}') == "hsct_abroad"

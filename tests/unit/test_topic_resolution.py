@@ -1,12 +1,7 @@
 import pytest
 
-from assistant.content.topic_resolution import (
-    CLARIFY,
-    CONTEXT_QUESTIONS,
-    NOT_IN_SOURCES,
-    SUBJECTS,
-    resolve,
-)
+from assistant.content.catalogue import CLARIFY, NOT_IN_SOURCES, SUBJECTS
+from assistant.content.topic_resolution import CONTEXT_QUESTIONS, resolve
 
 
 @pytest.mark.parametrize(

@@ -8,17 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from assistant.content.catalogue import is_content_topic
 from assistant.content.responses import load_responses
 from web.channel import WebChannel, placeholder_values, valid_sender
-from web.knowledge import answers_for_intent, catalogue, fill, search, subject_of_topic
+from web.knowledge import answers_for_intent, catalogue, fill, search
 from web.links import safe_href, text_parts
-from web.messages import (
-    bot_message,
-    history,
-    is_content_topic,
-    topic_of,
-    unanswered_response,
-)
+from web.messages import bot_message, history, unanswered_response
 from web.security import bearer_token, token_matches
 from web.store import Store, minute
 
@@ -90,35 +85,6 @@ def test_text_parts_leaves_unsafe_links_as_written() -> None:
 # --- messages ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("response", "topic"),
-    [
-        ("utter_hsct_risks", "hsct_risks"),
-        ("utter_faq/cordblood_donation", "cordblood_donation"),
-        ("action_helpline", None),
-        (None, None),
-    ],
-)
-def test_topic_of(response: str | None, topic: str | None) -> None:
-    assert topic_of(response) == topic
-
-
-@pytest.mark.parametrize(
-    ("topic", "expected"),
-    [
-        ("hsct_risks", True),
-        ("cordblood_why", True),
-        ("wbmv_what_is", True),
-        ("greet", False),
-        ("not_in_sources", False),
-        ("fallback", False),
-        (None, False),
-    ],
-)
-def test_is_content_topic(topic: str | None, expected: bool) -> None:
-    assert is_content_topic(topic) is expected
-
-
 def test_bot_message_splits_the_source_and_keeps_the_response() -> None:
     text = RESPONSES["utter_cordblood_own_storage"][0]["text"]
     message = bot_message(
@@ -164,23 +130,11 @@ def test_unanswered_response() -> None:
         unanswered_response([{"response": "utter_out_of_scope"}])
         == "utter_out_of_scope"
     )
+    assert unanswered_response([{"response": "utter_helpline"}]) is None
+    assert unanswered_response([{"response": "notice_store_down"}]) is None
 
 
 # --- knowledge base -----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("topic", "subject"),
-    [
-        ("hsct_reimbursement", "hsct"),
-        ("cordblood_export", "cordblood"),
-        ("wbmv_what_is", "cordblood"),
-        ("helpline", "general"),
-        ("not_in_sources", "general"),
-    ],
-)
-def test_subject_of_topic(topic: str, subject: str) -> None:
-    assert subject_of_topic(topic) == subject
 
 
 def test_catalogue_lists_every_response_once_by_subject() -> None:

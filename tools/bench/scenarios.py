@@ -14,9 +14,10 @@ from pathlib import Path
 
 import yaml
 
+from assistant.content.catalogue import SUBJECTS, subject_of_topic
+
 ROOT = Path(__file__).resolve().parents[2]
 EVAL_DIR = ROOT / "tests" / "eval"
-SUBJECTS = {"hsct": ("hsct_",), "cordblood": ("cordblood_", "wbmv_")}
 Session = tuple[str, ...]
 
 
@@ -27,11 +28,7 @@ def load_yaml(path: Path) -> dict:
 
 def subject_of(expect: Sequence[str]) -> str | None:
     """Return the subject of a message by its first expected topic, if it has one."""
-    first = expect[0] if expect else ""
-    for subject, prefixes in SUBJECTS.items():
-        if first.startswith(prefixes):
-            return subject
-    return None
+    return subject_of_topic(expect[0]) if expect else None
 
 
 def by_kind(messages: Sequence[dict]) -> dict[str, list[str]]:

@@ -5,29 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from assistant.content.catalogue import FALLBACK, NON_CONTENT, SUGGEST
+
+# The topic of a turn the assistant gave no response to.
 NO_ANSWER = "no_answer"
-SUGGEST = "suggest"
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
-# Answers that are not curated content: they can be unhelpful, never wrong content.
-NON_CONTENT = {
-    "greet",
-    "goodbye",
-    "thanks",
-    "bot_challenge",
-    "scope",
-    "helpline",
-    "personal_advice",
-    "emergency",
-    "clarify",
-    "out_of_scope",
-    "other_country",
-    "sources",
-    "fallback",
-    "suggest",
-    "something_else",
-    "not_in_sources",
-    NO_ANSWER,
-}
+# Answers that can be unhelpful, never wrong content: no curated content, or none.
+_NEVER_WRONG = NON_CONTENT | {NO_ANSWER}
 
 
 @dataclass(frozen=True)
@@ -64,7 +48,7 @@ class Result:
     @property
     def wrong_content(self) -> bool:
         """A curated content answer on a topic that was not asked."""
-        return not self.right and self.topic not in NON_CONTENT
+        return not self.right and self.topic not in _NEVER_WRONG
 
 
 @dataclass
@@ -90,7 +74,7 @@ class Report:
     @property
     def fallback_rate(self) -> float:
         """Share of turns answered with the honest fallback."""
-        return self.rate(lambda r: r.topic == "fallback")
+        return self.rate(lambda r: r.topic == FALLBACK)
 
     @property
     def unseen(self) -> Report:
@@ -103,7 +87,7 @@ class Report:
             [
                 Result(
                     r.turn,
-                    "fallback" if r.confidence < threshold else r.topic,
+                    FALLBACK if r.confidence < threshold else r.topic,
                     r.confidence,
                 )
                 for r in self.results
