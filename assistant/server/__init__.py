@@ -1,5 +1,6 @@
 """Server: `python -m assistant.server` starts Rasa with the project's settings.
 
-The launcher, the guarded changes to Rasa's internals, the sequential graph runner
-and the atomic Redis lock store.
+The launcher (`launcher`), the guarded changes to Rasa's internals, all in one
+module checked against Rasa's version (`rasa_patches`), the sequential graph runner
+it installs (`graph_runner`) and the atomic Redis lock store (`lock_store`).
 """

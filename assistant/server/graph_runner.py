@@ -6,18 +6,27 @@ cost about a tenth of the server's time under load. `SequentialGraphRunner` keep
 the nodes and their semantics (each node gets its parents' `(name, output)` pairs,
 or the bare name of a parent nobody provided; inputs are `(name, value)` pairs)
 and evaluates each target's parents depth-first, each node once per run.
+
+`assistant.server.rasa_patches` makes the model loader use it. The first run in a
+process logs "SequentialGraphRunner runs the prediction graphs" (INFO), so a
+server's log shows that the patched runner is the one in use.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import Any, ClassVar
 
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 
+logger = logging.getLogger(__name__)
+
 
 class SequentialGraphRunner(DaskGraphRunner):
     """A `DaskGraphRunner` that evaluates the graph itself, node by node."""
+
+    announced: ClassVar[bool] = False  # the first run in this process was logged
 
     def run(
         self,
@@ -25,6 +34,9 @@ class SequentialGraphRunner(DaskGraphRunner):
         targets: list[str] | None = None,
     ) -> dict[str, Any]:
         """Run the graph for `targets` (default: the schema's targets)."""
+        if not SequentialGraphRunner.announced:
+            SequentialGraphRunner.announced = True
+            logger.info("SequentialGraphRunner runs the prediction graphs")
         nodes = self._graph_schema.nodes
         results: dict[str, Any] = {}
         for name, value in (inputs or {}).items():

@@ -5,8 +5,7 @@ Usage: python -m assistant.server run [arguments of `rasa run`]
 What it adds to `rasa run` (other commands, e.g. `run actions`, pass unchanged):
 
 - ACTION_TIMEOUT (seconds, default 5): how long the Rasa server waits for the action
-  server. Rasa waits 300 s (rasa.core.constants.DEFAULT_REQUEST_TIMEOUT, imported by
-  name into rasa.core.actions.action and rasa.utils.endpoints, where it is set here).
+  server (Rasa waits 300 s); set by `assistant.server.rasa_patches`.
 - CORS_ORIGINS (origins separated by spaces or commas): passed as `--cors`. Unset,
   no origin is allowed; "*" is refused.
 - RASA_ENABLE_API=true: the Rasa HTTP API, only with RASA_AUTH_TOKEN (`--auth-token`)
@@ -17,8 +16,12 @@ What it adds to `rasa run` (other commands, e.g. `run actions`, pass unchanged):
   the server is busy.
 - Speed (measured in reports/bench.md): TensorFlow runs each prediction on one
   thread (TF_INTER_OP_PARALLELISM_THREADS and TF_INTRA_OP_PARALLELISM_THREADS,
-  default 1 here; the messages are small, and threads only fight over the cores), and
-  `assistant.server.speedups` prepares per-message work once.
+  default 1 here; the messages are small, and threads only fight over the cores).
+- The changes to Rasa's internals (`assistant.server.rasa_patches`: the action
+  timeout, the response validator, the event-class cache, the graph runner) are
+  installed before Rasa starts; another Rasa version than the one they were written
+  for is refused. A line on stderr names what was applied (Rasa has not set up its
+  logging yet, so an INFO record would be dropped).
 - The de-identifier's 1.1 GB of lookup lists load in a child process
   (`assistant.privacy.deidentify.Worker`) while Rasa loads the model, unless
   DEIDENTIFY_WORKER=false.
@@ -32,7 +35,7 @@ import sys
 from collections.abc import Mapping, MutableMapping, Sequence
 
 from assistant.privacy import deidentify
-from assistant.server import speedups
+from assistant.server import rasa_patches
 
 DEFAULT_ACTION_TIMEOUT = 5.0
 DEFAULT_BACKLOG = 1024
@@ -71,10 +74,15 @@ def _has_flag(arguments: Sequence[str], flags: Sequence[str]) -> bool:
     return any(a in flags or a.split("=", 1)[0] in flags for a in arguments)
 
 
+def serving(arguments: Sequence[str]) -> bool:
+    """Tell whether the arguments run the Rasa server (not the action server)."""
+    return arguments[:1] == ["run"] and arguments[1:2] != ["actions"]
+
+
 def server_arguments(argv: Sequence[str], env: Mapping[str, str]) -> list[str]:
     """Return the arguments for Rasa's CLI with the settings above applied."""
     arguments = list(argv)
-    if arguments[:1] != ["run"] or arguments[1:2] == ["actions"]:
+    if not serving(arguments):
         return arguments
     origins = cors_origins(env)
     if origins and not _has_flag(arguments, ["--cors"]):
@@ -97,20 +105,12 @@ def server_arguments(argv: Sequence[str], env: Mapping[str, str]) -> list[str]:
     return arguments
 
 
-def set_action_timeout(seconds: float) -> None:
-    """Make Rasa wait at most `seconds` for the action server."""
-    import rasa.core.actions.action
-    import rasa.utils.endpoints
-
-    rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = seconds
-    rasa.utils.endpoints.DEFAULT_REQUEST_TIMEOUT = seconds
-
-
-def tune_for_serving(env: MutableMapping[str, str]) -> None:
-    """Set TensorFlow threads, apply the speed-ups, start the de-identifier worker."""
+def tune_for_serving(env: MutableMapping[str, str], timeout: float) -> None:
+    """Set TensorFlow threads, patch Rasa, start the de-identifier worker."""
     for name in TF_THREADS:
         env.setdefault(name, "1")
-    speedups.install()
+    rasa_patches.install(timeout)
+    print(f"assistant.server: {rasa_patches.summary()}", file=sys.stderr)
     if env.get("DEIDENTIFY_WORKER", "true").strip().lower() in TRUE:
         deidentify.start_worker()
 
@@ -121,14 +121,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         arguments = server_arguments(sys.argv[1:] if argv is None else argv, env)
         timeout = action_timeout(env)
-    except LaunchError as problem:
+        # Rasa listens with a backlog of 100: a burst of more simultaneous
+        # connections while the event loop is busy would be dropped.
+        os.environ.setdefault("SANIC_BACKLOG", str(DEFAULT_BACKLOG))
+        if serving(arguments):
+            tune_for_serving(os.environ, timeout)
+    except (LaunchError, rasa_patches.UnsupportedRasaVersion) as problem:
         sys.exit(f"assistant.server: {problem}")
-    set_action_timeout(timeout)
-    # Rasa listens with a backlog of 100: a burst of more simultaneous connections
-    # while the event loop is busy would be dropped.
-    os.environ.setdefault("SANIC_BACKLOG", str(DEFAULT_BACKLOG))
-    if arguments[:1] == ["run"] and arguments[1:2] != ["actions"]:
-        tune_for_serving(os.environ)
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *arguments]

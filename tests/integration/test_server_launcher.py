@@ -5,21 +5,29 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from assistant.server import rasa_patches
 from assistant.server.launcher import (
     DEFAULT_ACTION_TIMEOUT,
     LaunchError,
     action_timeout,
     server_arguments,
-    set_action_timeout,
     tune_for_serving,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN = ["run", "--model", "m.tar.gz", "--port", "5999"]
+
+
+@pytest.fixture
+def patched() -> Iterator[None]:
+    """Let a test install the Rasa patches; put Rasa's own objects back after it."""
+    yield
+    rasa_patches.uninstall()
 
 
 def test_by_default_no_api_and_no_cors() -> None:
@@ -93,19 +101,21 @@ def test_action_timeout_defaults_to_a_few_seconds() -> None:
             action_timeout({"ACTION_TIMEOUT": bad})
 
 
-async def test_the_timeout_reaches_the_modules_that_call_the_action_server() -> None:
+async def test_the_timeout_reaches_the_modules_that_call_the_action_server(
+    patched: None,
+) -> None:
     import rasa.core.actions.action as action
     import rasa.utils.endpoints as endpoints
 
-    before = action.DEFAULT_REQUEST_TIMEOUT, endpoints.DEFAULT_REQUEST_TIMEOUT
-    try:
-        set_action_timeout(3.0)
-        assert action.DEFAULT_REQUEST_TIMEOUT == endpoints.DEFAULT_REQUEST_TIMEOUT == 3
-        session = endpoints.EndpointConfig("http://127.0.0.1:9/webhook").session()
-        assert session.timeout.total == 3
-        await session.close()
-    finally:
-        action.DEFAULT_REQUEST_TIMEOUT, endpoints.DEFAULT_REQUEST_TIMEOUT = before
+    rasa_patches.install(3.0)
+    assert action.DEFAULT_REQUEST_TIMEOUT == endpoints.DEFAULT_REQUEST_TIMEOUT == 3
+    session = endpoints.EndpointConfig("http://127.0.0.1:9/webhook").session()
+    assert session.timeout.total == 3
+    await session.close()
+    rasa_patches.uninstall()
+    session = endpoints.EndpointConfig("http://127.0.0.1:9/webhook").session()
+    assert session.timeout.total == 300  # Rasa's own again
+    await session.close()
 
 
 def test_the_launcher_refuses_an_open_api_before_loading_rasa() -> None:
@@ -123,14 +133,38 @@ def test_the_launcher_refuses_an_open_api_before_loading_rasa() -> None:
     assert "RASA_AUTH_TOKEN" in done.stderr
 
 
-def test_serving_uses_one_tensorflow_thread_unless_set() -> None:
-    from rasa.core.actions.action import RemoteAction
+def test_another_rasa_version_stops_the_launcher_with_the_reason() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RASA_")}
+    env.update(PYTHONPATH=str(ROOT), DEIDENTIFY_WORKER="false")
+    code = (
+        "import rasa; rasa.__version__ = '3.7.0'\n"
+        "from assistant.server.launcher import main\n"
+        "main(['run', '--model', 'm.tar.gz'])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "assistant.server: Rasa 3.7.0 is installed" in done.stderr
+    assert "written and tested for Rasa 3.6.21 only" in done.stderr
+    assert "applied" not in done.stderr
+
+
+def test_serving_uses_one_tensorflow_thread_unless_set(patched: None, capsys) -> None:
+    import rasa.core.processor
 
     env = {"TF_INTRA_OP_PARALLELISM_THREADS": "2", "DEIDENTIFY_WORKER": "false"}
-    tune_for_serving(env)
+    tune_for_serving(env, 2.0)
     assert env == {
         "TF_INTRA_OP_PARALLELISM_THREADS": "2",
         "TF_INTER_OP_PARALLELISM_THREADS": "1",
         "DEIDENTIFY_WORKER": "false",
     }
-    assert RemoteAction._validate_action_result.__name__ == "validate"  # prepared
+    assert rasa_patches.applied()["action timeout"] == "action timeout 2.0 s"
+    assert rasa.core.processor.DaskGraphRunner.__name__ == "SequentialGraphRunner"
+    assert rasa_patches.summary() in capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -74,3 +75,14 @@ def test_a_missing_input_fails_as_in_rasa(tmp_path):
         runner(SequentialGraphRunner, tmp_path).run({}, ["one"])
     with pytest.raises(GraphRunError):
         runner(DaskGraphRunner, tmp_path).run({}, ["one"])
+
+
+def test_the_first_run_in_a_process_is_logged_once(tmp_path, caplog, monkeypatch):
+    monkeypatch.setattr(SequentialGraphRunner, "announced", False)  # restored after
+    caplog.set_level(logging.INFO, logger="assistant.server.graph_runner")
+    plain = runner(SequentialGraphRunner, tmp_path)
+    plain.run({"x": 5}, ["one"])
+    plain.run({"x": 5}, ["two"])
+    runner(SequentialGraphRunner, tmp_path).run({"x": 5}, ["ten"])
+    runner(DaskGraphRunner, tmp_path).run({"x": 5}, ["ten"])
+    assert caplog.messages == ["SequentialGraphRunner runs the prediction graphs"]

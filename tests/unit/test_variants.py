@@ -1,7 +1,12 @@
+import contextlib
 from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from assistant.server import rasa_patches
+from tools.bench import variants
 from tools.bench.variants import VARIANTS, markdown, variant_config
 
 
@@ -89,3 +94,40 @@ def test_sweep_shows_only_thresholds_at_or_above_the_variants():
     }
     text = markdown([row], date(2026, 1, 1))
     assert "| x | - | 90.0% / 0.0% / 10.0% |" in text
+
+
+class Measured(Exception):
+    """Stops measure_one once the measurement has started."""
+
+
+def test_variants_are_measured_with_the_rasa_patches_of_the_server(monkeypatch):
+    seen: list[dict[str, str]] = []
+
+    async def measure(model, action_url):
+        seen.append(rasa_patches.applied())
+        raise Measured
+
+    monkeypatch.setattr(variants, "measure", measure)
+    actions = SimpleNamespace(url="http://127.0.0.1:9")
+    monkeypatch.setattr(
+        variants, "running_action_server", lambda work: contextlib.nullcontext(actions)
+    )
+    monkeypatch.setenv("ACTION_TIMEOUT", "4")
+    try:
+        with pytest.raises(Measured):
+            variants.measure_one("current", Path("model.tar.gz"), 1.0)
+    finally:
+        rasa_patches.uninstall()
+    assert seen == [
+        {
+            "action timeout": "action timeout 4.0 s",
+            "response validator": "response validator",
+            "event-class cache": "event-class cache",
+            "graph runner": "graph runner SequentialGraphRunner",
+        }
+    ]
+    assert rasa_patches.applied() == {}  # undone after the measurement
+
+
+def test_the_report_says_rasa_was_patched():
+    assert "assistant/server/rasa_patches.py" in markdown([], date(2026, 1, 1))

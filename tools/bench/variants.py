@@ -7,8 +7,11 @@ Each variant is config.yml with one change. It is trained with a timed
 TensorFlow settings in the environment apply), it answers the held-out set in-process:
 topic accuracy, wrong-content and fallback rates, and the time per message of the
 in-process Agent (NLU, policies, actions; no HTTP, in-memory tracker; the faster of
-two passes). The figures go to results/variants/<name>.json and, all together, to
-reports/variants.md. config.yml itself is never changed.
+two passes). Rasa runs as `python -m assistant.server run` serves it: with the
+project's changes to its internals (`assistant.server.rasa_patches`, installed
+before the model loads, with the server's ACTION_TIMEOUT). The figures go to
+results/variants/<name>.json and, all together, to reports/variants.md. config.yml
+itself is never changed.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from pathlib import Path
 
 import yaml
 
+from assistant.server import rasa_patches
+from assistant.server.launcher import action_timeout
 from tools import training
 from tools.bench.stats import percentile
 from tools.evaluation.evaluate import (
@@ -36,11 +41,10 @@ from tools.evaluation.evaluate import (
     THRESHOLDS,
     Report,
     Result,
-    action_server,
     answer,
-    free_port,
     load_turns,
 )
+from tools.stack import running_action_server
 
 ROOT = Path(__file__).resolve().parents[2]
 WORK = ROOT / "var" / "variants"
@@ -173,9 +177,9 @@ async def measure(model: Path, action_url: str) -> tuple[Report, list[float]]:
             sender = uuid.uuid4().hex
             for turn in dialogue:
                 started = time.perf_counter()
-                topic, confidence = await answer(agent, sender, turn.text)
+                given = await answer(agent, sender, turn.text)
                 seconds.append(time.perf_counter() - started)
-                report.results.append(Result(turn, topic, confidence))
+                report.results.append(Result(turn, given.topic, given.confidence))
         passes.append((report, seconds))
     # The machine is shared: the faster pass is the one less disturbed.
     return passes[0][0], min((s for _, s in passes), key=sum)
@@ -183,11 +187,9 @@ async def measure(model: Path, action_url: str) -> tuple[Report, list[float]]:
 
 def measure_one(name: str, model: Path, train_seconds: float) -> dict:
     """Measure one trained variant in this process; write and return its figures."""
-    port = free_port()
-    with action_server(port):
-        report, seconds = asyncio.run(
-            measure(model, f"http://127.0.0.1:{port}/webhook")
-        )
+    timeout = action_timeout(os.environ)
+    with running_action_server(WORK / name) as actions, rasa_patches.installed(timeout):
+        report, seconds = asyncio.run(measure(model, actions.url + "/webhook"))
     figures = {
         "name": name,
         "change": VARIANTS[name][0],
@@ -223,8 +225,10 @@ def markdown(rows: list[dict], today: date) -> str:
         "Each variant changes one thing in config.yml (config.yml itself is not "
         "changed). Accuracy on the held-out set (tests/eval), in-process time per "
         "message (Agent.handle_text: NLU, policies, actions over HTTP, in-memory "
-        "tracker), training time of `rasa train --force` on this machine, as it was "
-        "loaded at the time. Run with `python -m tools.bench.variants`.",
+        "tracker; Rasa patched as the server runs it, "
+        "assistant/server/rasa_patches.py), training time of `rasa train --force` "
+        "on this machine, as it was loaded at the time. Run with "
+        "`python -m tools.bench.variants`.",
         "",
         "| variant | change | accuracy | wrong content | fallback | ms/message mean "
         "| p50 | p95 | training | model |",

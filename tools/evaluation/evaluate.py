@@ -1,4 +1,4 @@
-"""Runs the held-out evaluation set through a trained model and reports answer quality.
+"""Runs the evaluation sets through a trained model and reports answer quality.
 
 Usage: python -m tools.evaluation.evaluate [--model models/assistant.tar.gz]
        [--baseline models/baseline.tar.gz] [--folds 5] [--no-baseline] [--out reports]
@@ -8,17 +8,19 @@ default-pipeline baseline (baseline/config.yml, trained here when stale) side by
 with the NLU cross-validation macro F1 of both and the pictures eval*.png. With
 --no-baseline, reports/eval.md covers this model alone, as before.
 
-Every message of tests/eval/messages.yml starts a new conversation; every
-conversation of tests/eval/conversations.yml is played turn by turn. The answer's
-topic is the name of the first response the assistant gives (`utter_<topic>`).
+The sets are SETS below (the blind sets of tests/eval/blind/ first). Every message
+starts a new conversation; every conversation is played turn by turn. The answer's
+topic is the name of the first response the assistant gives (`utter_<topic>`). The
+model runs in this process with the patches the server ships
+(`assistant.server.rasa_patches`).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
+import os
 import re
 import shutil
 import sys
@@ -29,6 +31,10 @@ from pathlib import Path
 
 import yaml
 
+from assistant.content import catalogue
+from assistant.content.suggestions import payload_topic
+from assistant.server import rasa_patches
+from assistant.server.launcher import action_timeout
 from tools.evaluation.results import (
     NO_ANSWER,
     THRESHOLDS,
@@ -110,10 +116,8 @@ def load_turns(
 
 
 def topic_of(utter_action: str | None) -> str:
-    """Map a response name to its topic id ('utter_faq/x' and 'utter_x' give 'x')."""
-    if not utter_action:
-        return NO_ANSWER
-    return utter_action.split("/")[-1].removeprefix("utter_")
+    """Return the topic of the response given, or NO_ANSWER when there was none."""
+    return catalogue.topic_of(utter_action) or NO_ANSWER
 
 
 def top_confidence(parse_data: dict) -> float:
@@ -121,17 +125,6 @@ def top_confidence(parse_data: dict) -> float:
     ranking = parse_data.get("intent_ranking") or [parse_data.get("intent") or {}]
     scores = [r.get("confidence") or 0.0 for r in ranking if r.get("name") != FALLBACK]
     return max(scores, default=0.0)
-
-
-def payload_topic(payload: str) -> str:
-    """Return the topic a button payload leads to ('/hsct_referral', '/ask_why{..}')."""
-    from assistant.content.topic_resolution import CONTEXT_QUESTIONS, resolve
-
-    intent, _, entities = payload.removeprefix("/").partition("{")
-    if intent in CONTEXT_QUESTIONS and entities:
-        subject = json.loads("{" + entities).get("subject")
-        return resolve(intent, subject, subject_named=True).topic
-    return intent
 
 
 def kennisbank_topics(agent, parse_data: dict) -> tuple[str, ...]:  # noqa: ANN001
@@ -341,9 +334,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.model, args.baseline = args.model.resolve(), args.baseline.resolve()
     args.out.mkdir(parents=True, exist_ok=True)
+    # the runtime that ships: Rasa with the project's patches
     with tempfile.TemporaryDirectory() as work, running_action_server(
         Path(work) / "actions"
-    ) as actions:
+    ) as actions, rasa_patches.installed(action_timeout(os.environ)):
         url = actions.url + "/webhook"
         model = copied(args.model, Path(work))
         for name, title, messages, conversations in SETS:
