@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,31 @@ def test_the_old_component_path_still_names_the_components() -> None:
 
     assert EmergencyOverride is emergency_override.EmergencyOverride
     assert ScopeGuard is emergency_override.ScopeGuard
+
+
+def referenced_paths(text: str, base: str) -> list[str]:
+    """Return the project files a shell script or make recipe names by path."""
+    found = [
+        base + match for match in re.findall(r'\$\(dirname "\$0"\)/([\w./-]+)', text)
+    ]
+    found += re.findall(r"^\t(?:exec )?((?:scripts|tools)/[\w./-]+\.sh)", text, re.M)
+    return found
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["Makefile", *(str(p.relative_to(ROOT)) for p in ROOT.glob("tools/**/*.mk"))]
+    + [
+        str(p.relative_to(ROOT)) for p in ROOT.glob("**/*.sh") if ".venv" not in p.parts
+    ],
+)
+def test_scripts_name_files_that_exist(source: str) -> None:
+    """Every script a make recipe or shell script calls by path is where it says."""
+    text = (ROOT / source).read_text(encoding="utf-8")
+    base = str(Path(source).parent) + "/"
+    missing = [
+        path
+        for path in referenced_paths(text, base)
+        if not (ROOT / path).resolve().is_file()
+    ]
+    assert missing == []
