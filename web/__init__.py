@@ -1,1 +1,5 @@
-"""The website: the patients' chat page and the staff's knowledge base (kennisbank)."""
+"""The input channels and their pages: the chat page, the kennisbank, hardened REST.
+
+What both channels share lives here too: the input rules, the rate limits and busy
+conversations, and one user turn with its notices (`turn`, its gate on `app.ctx`).
+"""

@@ -5,17 +5,17 @@ Registered in credentials.yml as `web.channel.WebChannel`; the API lives under
 Settings: `database` (SQLite file, default var/web.sqlite; the environment variable
 WEB_DB overrides it). The staff view needs the token in STAFF_TOKEN; unset, it is shut.
 Messages follow the input rules of `web.input_rules`, shared with the REST channel
-(`web.rest`) through `web.turn`; GET /webhooks/web/health reports the tracker store
-and the action server.
+(`web.rest`) through `web.turn`, whose gate (rate limits, busy conversations, turn
+slots) lives on `app.ctx.gate`. GET /webhooks/web/health reports the tracker store,
+the action server and the de-identifier (`web.health`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +29,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from assistant.content.opening_hours import now_in_amsterdam, status_text
-from assistant.privacy.deidentify import deidentify, warm_up
-from web.health import DEIDENTIFIER_READY, health_report
+from assistant.privacy.deidentify import deidentify_or_marker, warm_up
+from web.health import health_report
 from web.input_rules import (
     MAX_MESSAGE_LENGTH,
     InputError,
@@ -55,9 +55,9 @@ from web.turn import (
     RateLimited,
     Reply,
     client_address,
+    gate_of,
     refusal,
     run_turn,
-    shared_gate,
 )
 
 logger = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ def page_messages(reply: Reply) -> list[dict[str, Any]]:
 
 def _plain(
     method: Callable[[Request], Awaitable[HTTPResponse]],
-) -> Callable[[Request], Awaitable[HTTPResponse]]:
+) -> Callable[[Request], Coroutine[Any, Any, HTTPResponse]]:
     """Wrap a bound method in a plain function, which Sanic can name and tag."""
 
     async def handler(request: Request) -> HTTPResponse:
@@ -118,20 +118,8 @@ def _plain(
     return handler
 
 
-def _load_deidentifier() -> None:
-    """Load the de-identifier, then move its data out of the garbage collector's way.
-
-    deduce keeps millions of lookup objects. Frozen (`gc.freeze`), full collections
-    no longer walk them during requests, and the process exits at once instead of
-    spending about 12 s collecting them.
-    """
-    warm_up()
-    gc.freeze()
-    DEIDENTIFIER_READY.set()
-
-
 def _report_deidentifier(loaded: asyncio.Future) -> None:
-    """Log whether the de-identifier loaded (the health report waits for it)."""
+    """Log whether the de-identifier became ready during the warm-up."""
     problem = loaded.exception()
     if problem is None:
         logger.info("Web channel: de-identifier ready.")
@@ -190,8 +178,8 @@ class WebChannel(InputChannel):
         return bp
 
     async def _warm_up(self, *_: Any) -> None:
-        """Load the de-identifier's lists in the background, not on a first question."""
-        loaded = asyncio.get_running_loop().run_in_executor(None, _load_deidentifier)
+        """Wait for the de-identifier in a thread (no worker: load its lists there)."""
+        loaded = asyncio.get_running_loop().run_in_executor(None, warm_up)
         loaded.add_done_callback(_report_deidentifier)
 
     async def _alive(self, request: Request) -> HTTPResponse:
@@ -221,9 +209,13 @@ class WebChannel(InputChannel):
         return json_response({"messages": messages})
 
     async def _remember_unanswered(self, text: str, response: str) -> None:
-        """Store the de-identified question for the staff; a failure only logs."""
+        """Store the question for the staff, de-identified or as the marker.
+
+        The tracker store de-identified the same text in this turn, so the result
+        usually comes from the de-identifier's recent results. A failure only logs.
+        """
         try:
-            question = await asyncio.to_thread(deidentify, text)
+            question = await deidentify_or_marker(text)
             await asyncio.to_thread(self.store.add_unanswered, question, response)
         except Exception as problem:  # the user still gets the answer
             logger.error(
@@ -240,7 +232,7 @@ class WebChannel(InputChannel):
 
     async def _welcome(self, request: Request) -> HTTPResponse:
         """Open a new conversation with the greeting and its topic buttons."""
-        wait = shared_gate().limits.client.retry_after(client_address(request))
+        wait = gate_of(request.app).limits.client.retry_after(client_address(request))
         if wait:
             return refusal(RateLimited(rate_limited_message(wait), wait))
         sender = (_json_body(request) or {}).get("sender")
@@ -263,7 +255,7 @@ class WebChannel(InputChannel):
         topics = {topic_of(name) for name in responses}
         if not isinstance(useful, bool) or topic not in topics:
             return error("Verwacht: {topic, useful}.")
-        if not is_content_topic(topic):
+        if not isinstance(topic, str) or not is_content_topic(topic):
             return error("Over dit antwoord wordt geen reactie gevraagd.")
         await asyncio.to_thread(self.store.add_feedback, topic, useful)
         return json_response({"stored": True})
@@ -273,7 +265,7 @@ class WebChannel(InputChannel):
         return json_response({"groups": catalogue(responses, placeholder_values())})
 
     async def _search(self, request: Request) -> HTTPResponse:
-        wait = shared_gate().limits.client.retry_after(client_address(request))
+        wait = gate_of(request.app).limits.client.retry_after(client_address(request))
         if wait:
             return refusal(RateLimited(rate_limited_message(wait), wait))
         body = _json_body(request) or {}

@@ -1,26 +1,27 @@
-"""The health report of GET /webhooks/web/health: tracker store and action server.
+"""The health report of GET /webhooks/web/health: store, action server, de-identifier.
 
 {"status": "ok" | "degraded" | "starting", "tracker_store": "ok" | "unavailable",
 "action_server": "ok" | "unavailable" | "not configured", "deidentifier": "ready" |
-"loading"}. HTTP 503 while "starting" (the de-identifier's lists are still loading,
-and a message would wait for them), else 200: the assistant still answers when
-degraded (curated answers need neither), so a monitor should alert on `status`.
+"loading" | "restarting"}. HTTP 503 while "starting" (the de-identifier's lists are
+loading for the first time), else 200: the assistant still answers when degraded
+(curated answers need neither the store nor the action server; while a replacement
+de-identifier loads, user text is stored as a marker), so a monitor should alert on
+`status`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 from typing import Any
 
 import aiohttp
 
+from assistant.privacy.deidentify import deidentifier_state
 from assistant.privacy.store_health import TRACKER_STORE_HEALTH
 
 logger = logging.getLogger(__name__)
 
-DEIDENTIFIER_READY = threading.Event()  # set by the web channel once loaded
 PROBE_SENDER = "health-probe-never-a-conversation"
 PROBE_TIMEOUT = 2.0  # seconds
 
@@ -52,17 +53,23 @@ async def tracker_store_status(agent: Any) -> str:
     return "ok" if TRACKER_STORE_HEALTH.available else "unavailable"
 
 
+def overall_status(store: str, actions: str, deidentifier: str) -> str:
+    """Return "starting", "degraded" or "ok" from the parts' states."""
+    if deidentifier == "loading":
+        return "starting"
+    degraded = store != "ok" or actions == "unavailable" or deidentifier != "ready"
+    return "degraded" if degraded else "ok"
+
+
 async def health_report(agent: Any) -> dict[str, str]:
     """Return the health report (see the module docstring)."""
     store, actions = await asyncio.gather(
         tracker_store_status(agent), action_server_status(agent)
     )
-    degraded = store != "ok" or actions == "unavailable"
-    ready = DEIDENTIFIER_READY.is_set()
-    status = "degraded" if degraded else "ok"
+    deidentifier = deidentifier_state()
     return {
-        "status": status if ready else "starting",
+        "status": overall_status(store, actions, deidentifier),
         "tracker_store": store,
         "action_server": actions,
-        "deidentifier": "ready" if ready else "loading",
+        "deidentifier": deidentifier,
     }

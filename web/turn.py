@@ -16,7 +16,6 @@ import os
 import traceback
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -40,7 +39,6 @@ from web.site import error
 
 logger = logging.getLogger(__name__)
 
-ACTION_UNAVAILABLE_RESPONSE = "utter_action_unavailable"
 ACTION_UNAVAILABLE_TEXT = (
     "Sorry, dit kan ik nu even niet beantwoorden door een storing. Probeer het later "
     "nog eens. U kunt ook de MS Vereniging bellen: (073) 553 23 25. Dat kan op "
@@ -59,6 +57,7 @@ DEFAULT_QUEUE_TIMEOUT = 20.0  # seconds a turn may wait for its turn
 BUSY_MESSAGE = "Uw vorige bericht wordt nog verwerkt. Wacht even op het antwoord."
 NOTICE_TRUNCATED = "notice_truncated"
 NOTICE_STORE_DOWN = "notice_store_down"
+NOTICE_ACTION_UNAVAILABLE = "utter_action_unavailable"
 
 
 class RateLimited(InputError):
@@ -128,19 +127,26 @@ class Gate:
     )
     queue_timeout: float = DEFAULT_QUEUE_TIMEOUT
 
+    @classmethod
+    def from_env(cls) -> Gate:
+        """Return a gate with its settings from the environment."""
+        turns = int(os.environ.get("MAX_CONCURRENT_TURNS") or DEFAULT_CONCURRENT_TURNS)
+        return cls(
+            RateLimits.from_env(),
+            busy=busy_senders_from_env(),
+            turns=asyncio.Semaphore(turns),
+            queue_timeout=float(
+                os.environ.get("TURN_QUEUE_TIMEOUT") or DEFAULT_QUEUE_TIMEOUT
+            ),
+        )
 
-@lru_cache(maxsize=1)
-def shared_gate() -> Gate:
-    """Return the process-wide gate, with its settings from the environment."""
-    queue_timeout = float(os.environ.get("TURN_QUEUE_TIMEOUT") or DEFAULT_QUEUE_TIMEOUT)
-    return Gate(
-        RateLimits.from_env(),
-        busy=busy_senders_from_env(),
-        turns=asyncio.Semaphore(
-            int(os.environ.get("MAX_CONCURRENT_TURNS") or DEFAULT_CONCURRENT_TURNS)
-        ),
-        queue_timeout=queue_timeout,
-    )
+
+def gate_of(app: Any) -> Gate:
+    """Return the gate on `app.ctx` (shared by its channels), made when first used."""
+    gate = getattr(app.ctx, "gate", None)
+    if gate is None:
+        gate = app.ctx.gate = Gate.from_env()
+    return gate
 
 
 def client_address(request: Request) -> str:
@@ -155,13 +161,6 @@ def offered_payloads(events: Iterable[Any]) -> set[str]:
             buttons = (event.data or {}).get("buttons") or []
             return {str(b.get("payload")) for b in buttons if b.get("payload")}
     return set()
-
-
-def action_unavailable_text(responses: dict[str, Any]) -> str:
-    """Return the outage message: the domain's response if it has one, else ours."""
-    variants = responses.get(ACTION_UNAVAILABLE_RESPONSE) or []
-    text = variants[0].get("text") if variants else None
-    return str(text).strip() if text else ACTION_UNAVAILABLE_TEXT
 
 
 def refusal(problem: InputError) -> HTTPResponse:
@@ -182,7 +181,6 @@ async def _handle(
     gate: Gate,
     on_new_message: Callable[[UserMessage], Awaitable[Any]],
     message: UserMessage,
-    agent: Any,
 ) -> None:
     """Let Rasa handle the message when a turn slot is free (bounded wait)."""
     try:
@@ -194,7 +192,7 @@ async def _handle(
         await on_new_message(message)
     except Exception as error:  # never a 500: the user gets the outage message
         _log_failure(error)
-        raise TurnFailed(action_unavailable_text(agent.domain.responses)) from None
+        raise TurnFailed(ACTION_UNAVAILABLE_TEXT) from None
     finally:
         gate.turns.release()
 
@@ -218,7 +216,7 @@ async def run_turn(
     gate: Gate | None = None,
 ) -> Reply:
     """Handle one message request; raise InputError (4xx) for what is refused."""
-    gate = gate or shared_gate()
+    gate = gate or gate_of(request.app)
     _check_rate(gate, client_address(request), client=True)
     body = parse_body(request.body or b"", request.headers.get("content-type"))
     sender, raw_text = sender_of(body), message_of(body)
@@ -234,14 +232,14 @@ async def run_turn(
             offered = offered_payloads(tracker.events if tracker else [])
         clean = clean_message(raw_text, offered)
         message = UserMessage(clean.text, collector, sender, input_channel=channel)
-        await _handle(gate, on_new_message, message, agent)
+        await _handle(gate, on_new_message, message)
         reply = Reply(sender, clean.text, list(collector.messages))
         if clean.truncated:
             reply.before.append(Notice(NOTICE_TRUNCATED, TRUNCATED_NOTICE))
         if not reply.messages:
             logger.warning("A turn got no answer (action server down or too slow?).")
-            outage = action_unavailable_text(agent.domain.responses)
-            reply.after.append(Notice(ACTION_UNAVAILABLE_RESPONSE, outage))
+            outage = Notice(NOTICE_ACTION_UNAVAILABLE, ACTION_UNAVAILABLE_TEXT)
+            reply.after.append(outage)
         if not TRACKER_STORE_HEALTH.available:
             reply.after.append(Notice(NOTICE_STORE_DOWN, STORE_DOWN_NOTICE))
         return reply

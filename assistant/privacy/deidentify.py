@@ -4,14 +4,25 @@ The deduce 3.0.4 wheel lacks its `base_config.json`, and 3.0.6 conflicts with Ra
 `regex` pin, so the project ships its own configuration (`deduce_config.json`, written
 for the annotators 3.0.4 has) and passes it in.
 
-deduce's lookup lists take about 1.1 GB and 14 s to load. The Rasa server (through
+deduce's lookup lists take about 1.1 GB and 7-15 s to load. The Rasa server (through
 `python -m assistant.server`) therefore loads them in a child process, `Worker`,
 started before Rasa itself: the two load side by side, and the lists stay out of the
 server's memory. Without a worker (tests, scripts) deduce runs in the calling process.
+
+A worker never makes a caller wait for a child that is loading: calls fail at once
+with DeidentifierUnavailable until the child says it is ready, and a child that stops
+or hangs is replaced at once while a background thread waits for the new one to load.
+`deidentify_async` runs the exchange in a thread, off the event loop, and
+`deidentify_or_marker` turns an unavailable de-identifier into NOT_STORED, the text
+that is stored instead of the user's. Recent results are kept (by a keyed hash of the
+text, never the text itself), so that a turn's text goes through deduce once.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -20,13 +31,19 @@ import subprocess
 import sys
 import threading
 import time
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
+from typing import IO
 
 CONFIG_FILE = Path(__file__).with_name("deduce_config.json")
 READY_TIMEOUT = 180.0  # seconds for a worker to load the lists
-CALL_TIMEOUT = 10.0  # seconds for a worker to answer once loaded
-_LOCK = threading.Lock()
+CALL_TIMEOUT = 2.0  # seconds for a loaded worker to answer (a message takes ~2 ms)
+LOCK_WAIT = 0.25  # seconds a call waits while another call talks to the worker
+RESTART_PAUSE = 5.0  # seconds before replacing a child that failed to load
+RECENT_RESULTS = 256  # de-identified texts kept for a second caller in the same turn
+NOT_STORED = "[niet bewaard: de-identificatie tijdelijk niet beschikbaar]"
+_HERE = threading.Lock()  # deduce in this process: one call at a time
 _WORKER: Worker | None = None
 logger = logging.getLogger(__name__)
 
@@ -50,29 +67,26 @@ def deidentify_here(text: str) -> str:
     return _deduce().deidentify(text).deidentified_text
 
 
-class Worker:
-    """A child process that de-identifies texts sent to it, one JSON line each."""
+class _Child:
+    """One worker process and what it has written that was not read yet."""
 
     def __init__(self) -> None:
-        """Start the child; it loads the lists and then says it is ready."""
-        self._process = self._start()
-        self._buffer = b""
-        self._ready = False
-
-    @staticmethod
-    def _start() -> subprocess.Popen:
         """Start `python -m assistant.privacy.deidentify_worker` with pipes."""
-        return subprocess.Popen(
+        self.process = subprocess.Popen(
             [sys.executable, "-m", "assistant.privacy.deidentify_worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             cwd=Path(__file__).resolve().parents[2],
         )
+        assert self.process.stdin and self.process.stdout  # both are pipes
+        self.stdin: IO[bytes] = self.process.stdin
+        self.stdout: IO[bytes] = self.process.stdout
+        self._buffer = b""
 
-    def _read_line(self, timeout: float) -> dict:
+    def read_line(self, timeout: float) -> dict:
         """Read one JSON line from the child within `timeout` seconds."""
         deadline = time.monotonic() + timeout
-        out = self._process.stdout
+        out = self.stdout
         while b"\n" not in self._buffer:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([out], [], [], left)[0]:
@@ -89,41 +103,159 @@ class Worker:
                 "the de-identifier answered garbage"
             ) from None
 
-    def _fail(self, problem: DeidentifierUnavailable) -> DeidentifierUnavailable:
-        """Replace a stopped or stuck child by a new one; return the problem."""
+    def ask(self, text: str, timeout: float) -> str:
+        """Send a text and return the child's answer within `timeout` seconds."""
+        try:
+            self.stdin.write(json.dumps({"text": text}).encode() + b"\n")
+            self.stdin.flush()
+        except OSError:  # a broken pipe: the child is gone
+            raise DeidentifierUnavailable("the de-identifier stopped") from None
+        return self.read_line(timeout)["text"]
+
+    def kill(self) -> None:
+        """Kill the child and close the pipes (its watcher thread waits for it)."""
+        self.process.kill()
+        for pipe in (self.stdin, self.stdout):
+            with contextlib.suppress(OSError):
+                pipe.close()
+
+
+class Worker:
+    """De-identifies in a child process, one JSON line each way; replaces it on failure.
+
+    `state` is "loading" until the first child is ready, "ready" while a child can
+    answer, and "restarting" while a replacement loads. Calls fail at once unless
+    "ready".
+    """
+
+    def __init__(self) -> None:
+        """Start the child; a background thread marks the worker ready once loaded."""
+        self._lock = threading.Lock()  # one exchange with the child at a time
+        self._ready = threading.Event()
+        self._was_ready = False
+        self._stopped = False
+        self._child = self._launch()
+
+    def _launch(self) -> _Child:
+        """Start a child and the thread that watches it."""
+        child = _Child()
+        threading.Thread(
+            target=self._watch, args=(child,), name="deidentify-watch", daemon=True
+        ).start()
+        return child
+
+    def _watch(self, child: _Child) -> None:
+        """Mark the worker ready once the child has loaded; replace it when it ends."""
+        if self._loaded(child):
+            child.process.wait()
+            problem = "the child process ended"
+        else:
+            time.sleep(RESTART_PAUSE)  # a child that cannot load: do not spin
+            problem = "the child process did not load"
+        with self._lock:
+            self._replace(child, problem)
+        child.process.wait()  # freeing its 1.1 GB takes a while: not under the lock
+
+    def _loaded(self, child: _Child) -> bool:
+        """Wait for the child's {"ready": true} line; mark the worker ready."""
+        try:
+            if child.read_line(READY_TIMEOUT).get("ready") is not True:
+                return False
+        except DeidentifierUnavailable:
+            return False
+        with self._lock:
+            if child is self._child and not self._stopped:
+                self._ready.set()
+                self._was_ready = True
+                logger.info("De-identifier worker ready (pid %d).", child.process.pid)
+        return True
+
+    def _replace(self, child: _Child, problem: object) -> None:
+        """Replace the current child by a new one (call with the lock held)."""
+        if child is not self._child or self._stopped:
+            return  # already replaced, or stopping
         logger.error("De-identifier worker: %s; starting a new one.", problem)
-        self._process.kill()
-        self._process.wait()
-        self._process, self._buffer, self._ready = self._start(), b"", False
-        return problem
+        self._ready.clear()
+        child.kill()
+        self._child = self._launch()
+
+    @property
+    def ready(self) -> bool:
+        """Tell whether a loaded child can answer now."""
+        return self._ready.is_set()
+
+    @property
+    def state(self) -> str:
+        """Return "ready", "loading" (first start) or "restarting" (a replacement)."""
+        if self._ready.is_set():
+            return "ready"
+        return "restarting" if self._was_ready else "loading"
 
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
-        """Block until the child has loaded its lists."""
-        if not self._ready:
-            try:
-                self._ready = self._read_line(timeout).get("ready") is True
-            except DeidentifierUnavailable as problem:
-                raise self._fail(problem) from None
+        """Block until a child is ready; raise DeidentifierUnavailable on timeout."""
+        if not self._ready.wait(timeout):
+            raise DeidentifierUnavailable("the de-identifier did not load in time")
 
     def deidentify(self, text: str) -> str:
-        """Send a text to the child and return its de-identified version."""
-        self.wait_ready()
+        """Return the child's de-identified text; fail at once when it cannot answer."""
+        if not self._ready.is_set():
+            raise DeidentifierUnavailable(f"the de-identifier is {self.state}")
+        if not self._lock.acquire(timeout=LOCK_WAIT):
+            raise DeidentifierUnavailable("the de-identifier is busy")
         try:
-            self._process.stdin.write(json.dumps({"text": text}).encode() + b"\n")
-            self._process.stdin.flush()
-            return self._read_line(CALL_TIMEOUT)["text"]
-        except (BrokenPipeError, DeidentifierUnavailable) as problem:
-            raise self._fail(DeidentifierUnavailable(str(problem))) from None
+            if not self._ready.is_set():
+                raise DeidentifierUnavailable(f"the de-identifier is {self.state}")
+            child = self._child
+            try:
+                return child.ask(text, CALL_TIMEOUT)
+            except DeidentifierUnavailable as problem:
+                self._replace(child, problem)
+                raise
+        finally:
+            self._lock.release()
 
     def stop(self) -> None:
-        """Close the child's input (it exits) and wait for it."""
-        self._process.stdin.close()
-        self._process.wait(timeout=10)
+        """Close the child's input (it exits) and wait for it; start no other."""
+        with self._lock:
+            self._stopped = True
+            self._ready.clear()
+        self._child.stdin.close()
+        self._child.process.wait(timeout=10)
 
     @property
     def pid(self) -> int:
-        """Return the child's process id."""
-        return self._process.pid
+        """Return the current child's process id."""
+        return self._child.process.pid
+
+
+class _RecentResults:
+    """The latest de-identified texts, found by a keyed hash of the original."""
+
+    def __init__(self, size: int) -> None:
+        """Keep at most `size` results; the hash key is new for each process."""
+        self._size = size
+        self._key = os.urandom(32)
+        self._results: OrderedDict[bytes, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _digest(self, text: str) -> bytes:
+        """Return the keyed hash of a text (the text itself is not kept)."""
+        return hashlib.blake2b(text.encode(), key=self._key, digest_size=16).digest()
+
+    def get(self, text: str) -> str | None:
+        """Return the de-identified version of `text`, if it was made recently."""
+        with self._lock:
+            return self._results.get(self._digest(text))
+
+    def put(self, text: str, clean: str) -> None:
+        """Remember the de-identified version of `text`, dropping the oldest."""
+        with self._lock:
+            self._results[self._digest(text)] = clean
+            while len(self._results) > self._size:
+                self._results.popitem(last=False)
+
+
+_RECENT = _RecentResults(RECENT_RESULTS)
 
 
 def start_worker() -> Worker:
@@ -134,13 +266,28 @@ def start_worker() -> Worker:
     return _WORKER
 
 
+def deidentifier_state() -> str:
+    """Return "ready", "loading" or "restarting" (see `Worker.state`)."""
+    if _WORKER is not None:
+        return _WORKER.state
+    return "ready" if _deduce.cache_info().currsize else "loading"
+
+
 def warm_up() -> None:
-    """Load deduce's lookup lists now rather than on the first message."""
-    with _LOCK:
-        if _WORKER is not None:
-            _WORKER.wait_ready()
-        else:
+    """Wait until the de-identifier is ready; without a worker, load the lists here."""
+    if _WORKER is not None:
+        _WORKER.wait_ready()
+    else:
+        with _HERE:
             deidentify_here("Warm-up")
+
+
+def _deidentify_now(text: str) -> str:
+    """De-identify in the worker, or here when there is none."""
+    if _WORKER is not None:
+        return _WORKER.deidentify(text)
+    with _HERE:
+        return deidentify_here(text)
 
 
 def deidentify(text: str) -> str:
@@ -151,7 +298,24 @@ def deidentify(text: str) -> str:
     """
     if not text or not text.strip():
         return text
-    with _LOCK:
-        if _WORKER is not None:
-            return _WORKER.deidentify(text)
-        return deidentify_here(text)
+    clean = _RECENT.get(text)
+    if clean is None:
+        clean = _deidentify_now(text)
+        _RECENT.put(text, clean)
+    return clean
+
+
+async def deidentify_async(text: str) -> str:
+    """Run `deidentify` in a thread, so the event loop never waits for it."""
+    return await asyncio.to_thread(deidentify, text)
+
+
+async def deidentify_or_marker(text: str) -> str:
+    """Return the de-identified text, or NOT_STORED when no de-identifier can answer."""
+    try:
+        return await deidentify_async(text)
+    except DeidentifierUnavailable as problem:
+        logger.warning(
+            "De-identifier unavailable (%s): text stored as a marker.", problem
+        )
+        return NOT_STORED

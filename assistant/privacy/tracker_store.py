@@ -4,9 +4,11 @@ Configured in endpoints.yml as `type:
 assistant.privacy.tracker_store.DeidentifyingSQLTrackerStore`, with the usual
 SQLTrackerStore settings (SQLite by default, PostgreSQL by `dialect`).
 NLU and the policies work on the original text in memory; only the stored copy of each
-new user event is de-identified.
+new user event is de-identified, in a thread (off the event loop). While no
+de-identifier is ready (a worker restarting), the stored copy gets the marker
+`NOT_STORED` instead of the text, and the turn goes on without waiting.
 
-Saving a turn and reading the latest session use two plain SQL statements (the
+Saving a turn and reading the latest session use plain SQL statements (the
 same queries as Rasa's, without the ORM's per-call query building, which took a
 fifth of the server's time under load). An SQLite file is opened once and kept
 open (a connection pool instead of SQLAlchemy 1.4's new connection per operation)
@@ -42,7 +44,7 @@ from rasa.core.tracker_store import SQLTrackerStore, TrackerStore, create_engine
 from rasa.shared.core.events import Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from assistant.privacy.deidentify import deidentify
+from assistant.privacy.deidentify import deidentify_or_marker
 from assistant.privacy.store_health import TRACKER_STORE_HEALTH
 
 logger = logging.getLogger(__name__)
@@ -70,13 +72,19 @@ EVENTS_OF_LATEST_SESSION = sa.text(
 )
 
 
-def event_row(sender_id: str, event: Event) -> dict[str, Any]:
-    """Return the events-table row of an event, its user text de-identified."""
-    data = event.as_dict()
+async def stored_text(event: Event) -> str | None:
+    """Return what is stored of a user's text (de-identified, or the marker)."""
     if isinstance(event, UserUttered) and event.text:
-        clean = deidentify(event.text)
-        data = {**data, "text": clean}
-        data["parse_data"] = {**(data.get("parse_data") or {}), "text": clean}
+        return await deidentify_or_marker(event.text)
+    return None
+
+
+def event_row(sender_id: str, event: Event, text: str | None) -> dict[str, Any]:
+    """Return the events-table row of an event; `text` replaces a user's text."""
+    data = event.as_dict()
+    if text is not None:
+        data = {**data, "text": text}
+        data["parse_data"] = {**(data.get("parse_data") or {}), "text": text}
     return {
         "sender_id": sender_id,
         "type_name": event.type_name,
@@ -249,16 +257,36 @@ class DeidentifyingSQLTrackerStore(SQLTrackerStore):
         await self._watched("save", lambda: self._save(tracker))
 
     async def _save(self, tracker: DialogueStateTracker) -> None:
-        """Insert the events of the latest session that are not stored yet."""
+        """Insert the events of the latest session that are not stored yet.
+
+        The user text is de-identified (awaited) before the transaction that counts
+        the stored events again and inserts the new ones, with no await in between:
+        should another save of the conversation come first, this one starts over.
+        """
         await self.stream_events(tracker)
+        sender = tracker.sender_id
+        while True:
+            stored = self._stored_count(sender)
+            new = list(itertools.islice(tracker.events, stored, None))
+            if not new:
+                return
+            rows = [event_row(sender, e, await stored_text(e)) for e in new]
+            with self.transaction() as connection:
+                if self._count(connection, sender) == stored:
+                    connection.execute(self.SQLEvent.__table__.insert(), rows)
+                    return
+
+    def _stored_count(self, sender_id: str) -> int:
+        """Return how many events of the sender's latest session are stored."""
         with self.transaction() as connection:
-            stored = connection.execute(
-                COUNT_LATEST_SESSION, {"sender": tracker.sender_id}
-            ).scalar_one()
-            new = itertools.islice(tracker.events, stored, None)
-            rows = [event_row(tracker.sender_id, event) for event in new]
-            if rows:
-                connection.execute(self.SQLEvent.__table__.insert(), rows)
+            return self._count(connection, sender_id)
+
+    @staticmethod
+    def _count(connection: sa.engine.Connection, sender_id: str) -> int:
+        """Count the stored events of the sender's latest session."""
+        return connection.execute(
+            COUNT_LATEST_SESSION, {"sender": sender_id}
+        ).scalar_one()
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """Return the tracker of the latest session, or None."""
@@ -277,7 +305,5 @@ class DeidentifyingSQLTrackerStore(SQLTrackerStore):
         self, conversation_id: str
     ) -> DialogueStateTracker | None:
         """Return the tracker with every session, or None."""
-        parent = super()
-        return await self._watched(
-            "retrieve", lambda: parent.retrieve_full_tracker(conversation_id)
-        )
+        full_tracker = super().retrieve_full_tracker
+        return await self._watched("retrieve", lambda: full_tracker(conversation_id))

@@ -12,13 +12,13 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.privacy.store_health import TRACKER_STORE_HEALTH
+from web import health
 from web.channel import page_messages
-from web.health import action_health_url
+from web.health import action_health_url, health_report, overall_status
 from web.input_rules import TRUNCATED_NOTICE
 from web.rate_limit import RateLimits
 from web.rest import rest_messages
 from web.turn import (
-    ACTION_UNAVAILABLE_RESPONSE,
     ACTION_UNAVAILABLE_TEXT,
     STORE_DOWN_NOTICE,
     Gate,
@@ -27,7 +27,7 @@ from web.turn import (
     RateLimited,
     Reply,
     TurnFailed,
-    action_unavailable_text,
+    gate_of,
     offered_payloads,
     run_turn,
 )
@@ -52,9 +52,18 @@ def test_offered_payloads_come_from_the_last_bot_message_only() -> None:
 def test_the_outage_message_has_the_helpline() -> None:
     assert "(073) 553 23 25" in ACTION_UNAVAILABLE_TEXT
     assert "8.30 tot 17.00" in ACTION_UNAVAILABLE_TEXT
-    assert action_unavailable_text({}) == ACTION_UNAVAILABLE_TEXT
-    domain = {ACTION_UNAVAILABLE_RESPONSE: [{"text": "Storing.\n"}]}
-    assert action_unavailable_text(domain) == "Storing."
+
+
+def test_the_gate_lives_on_the_app_and_is_made_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MAX_CONCURRENT_TURNS", "3")
+    monkeypatch.setenv("TURN_QUEUE_TIMEOUT", "1.5")
+    app = SimpleNamespace(ctx=SimpleNamespace())
+    gate = gate_of(app)
+    assert app.ctx.gate is gate and gate_of(app) is gate
+    assert gate.queue_timeout == 1.5 and gate.turns._value == 3
+    assert gate_of(SimpleNamespace(ctx=SimpleNamespace())) is not gate
 
 
 def reply() -> Reply:
@@ -90,6 +99,38 @@ def test_page_replies_show_notices_as_plain_bot_messages() -> None:
 def test_action_health_url() -> None:
     assert action_health_url("http://h:5055/webhook") == "http://h:5055/health"
     assert action_health_url("http://h:5055/webhook/") == "http://h:5055/health"
+
+
+@pytest.mark.parametrize(
+    ("store", "actions", "deidentifier", "status"),
+    [
+        ("ok", "ok", "ready", "ok"),
+        ("ok", "not configured", "ready", "ok"),
+        ("unavailable", "ok", "ready", "degraded"),
+        ("ok", "unavailable", "ready", "degraded"),
+        ("ok", "ok", "restarting", "degraded"),
+        ("ok", "ok", "loading", "starting"),
+        ("unavailable", "unavailable", "loading", "starting"),
+    ],
+)
+def test_overall_status(store: str, actions: str, deidentifier: str, status: str):
+    assert overall_status(store, actions, deidentifier) == status
+
+
+@pytest.mark.parametrize("state", ["ready", "loading", "restarting"])
+async def test_the_health_report_asks_the_de_identifier(
+    state: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    TRACKER_STORE_HEALTH.succeeded()  # an earlier test may have left it failed
+    monkeypatch.setattr(health, "deidentifier_state", lambda: state)
+    agent = SimpleNamespace(tracker_store=FakeStore(), action_endpoint=None)
+    report = await health_report(agent)
+    assert report == {
+        "status": {"ready": "ok", "loading": "starting"}.get(state, "degraded"),
+        "tracker_store": "ok",
+        "action_server": "not configured",
+        "deidentifier": state,
+    }
 
 
 # --- run_turn with a stand-in request and agent --------------------------------------
