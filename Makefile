@@ -43,9 +43,10 @@ run: $(MODEL)  ## set up, train if stale, start the servers and print the URL
 
 test: lint unit integration validate stories server browser  ## set up and run every test
 
-lint: $(VENV_STAMP)  ## ruff and black
+lint: $(VENV_STAMP)  ## ruff, black and mypy (zero errors)
 	$(VENV)/bin/ruff check actions assistant ops tests tools web
 	$(VENV)/bin/black --check --quiet actions assistant ops tests tools web
+	$(VENV)/bin/mypy actions assistant ops tools web
 
 unit: $(VENV_STAMP)  ## tests/unit: pure logic, actions, content (no model, no servers, no system packages)
 	$(PY) -m pytest -q tests/unit
