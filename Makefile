@@ -54,7 +54,7 @@ unit: $(VENV_STAMP)  ## tests/unit: pure logic, actions, content (no model, no s
 integration: $(SPACY_MODEL)  ## tests/integration: deduce, the spaCy pipeline, SQLite stores, child processes
 	$(PY) -m pytest -q tests/integration
 
-server: $(MODEL)  ## tests/server: the real action and Rasa servers over HTTP
+server: $(MODEL)  ## tests/server: on the trained model: the real servers over HTTP, the patched runtime against Rasa's own
 	$(PY) -m pytest -q tests/server
 
 chromium:  ## Debian's chromium, chromium-driver and an emoji font for the browser tests

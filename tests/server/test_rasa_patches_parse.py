@@ -87,8 +87,7 @@ def differences(stock: list[dict], patched: list[dict]) -> list[tuple[int, str]]
 @pytest.fixture
 def model(tmp_path: Path) -> Path:
     """Return a copy of the trained model (the original may be retrained meanwhile)."""
-    if not MODEL.exists():
-        pytest.skip(f"No trained model at {MODEL}: run `make train` to test on it.")
+    assert MODEL.exists(), f"No trained model at {MODEL}: `make server` trains it."
     copy = tmp_path / "model.tar.gz"
     shutil.copy(MODEL, copy)
     return copy
