@@ -30,7 +30,8 @@ _SUICIDAL = (
     r"zelf ?dod",
     r"su[iy]c[iy]d",
     r"suicide",
-    r"\b(wil|wilt|willen|wou|wilde) (gewoon |echt |liever |het liefst |graag )?dood\b",
+    r"\b(wil|wilt|willen|wou|wilde) ((gewoon|echt|liever|het liefst|graag|zo|heel|"
+    r"erg|ontzettend|eigenlijk|soms|nu|vandaag|vanavond|gewoonweg) ){0,3}dood\b",
     r"\bdood (willen|wil|wilt|gaan is beter|zijn is beter)\b",
     r"\bliever dood\b",
     r"\beind(e)? (aan|van) (mijn|m'?n|mn|zijn|z'?n|haar|het|ons) leven",
@@ -239,7 +240,7 @@ def pieces(text: str) -> list[str]:
     """Return the whole message and, for a longer one, each of its sentences."""
     norm = normalise(text)
     parts = [p.strip() for p in _SENTENCE_SPLIT.split(norm) if p and p.strip()]
-    return [norm, *[p for p in parts if len(p.split()) >= 4 and p != norm]]
+    return [norm, *[p for p in parts if len(p.split()) >= 3 and p != norm]]
 
 
 @dataclass

@@ -43,6 +43,8 @@ def texts(name: str) -> list[str]:
         "iedereen is beter af zonder mij",
         "beller zegt dat ze pillen heeft gespaard voor vannacht",
         "mijn man zei vanavond dat hij er een eind aan wil maken",
+        "ik wil zo graag dood",
+        "Ik ben Jan Jansen, 0612345678, ik wil soms gewoon dood",
     ],
 )
 def test_the_lexicon_recognises_crises(text):
@@ -62,6 +64,7 @@ def test_the_lexicon_recognises_crises(text):
         "vorig jaar had ik koorts na de griepprik, mag ik dan wel hsct?",
         "ik ben doodmoe van al die formulieren",
         "ik word gek van de wachtlijst",
+        "ik wil niet dood",
     ],
 )
 def test_the_lexicon_leaves_ordinary_messages_alone(text):
@@ -75,7 +78,15 @@ def test_normalise_handles_case_accents_and_stretched_letters():
 
 def test_a_long_message_is_also_read_sentence_by_sentence():
     text = "Ik heb al jaren ms. Wordt het vergoed? Ik zie het nergens meer zitten."
-    assert len(pieces(text)) == 3  # the whole, and the two sentences of 4+ words
+    assert len(pieces(text)) == 4  # the whole, and each sentence of 3+ words
+
+
+def test_a_short_crisis_sentence_after_a_long_introduction_is_found(detector):
+    introduction = (
+        "Goedemiddag, mijn naam is Karin Smit-de Jong, BSN 123456782, telefoon "
+        "06-11223344, ik woon in Zwolle en heb sinds 2015 MS. "
+    )
+    assert detector.reason(introduction + "Niemand mist mij.") == "classifier"
 
 
 def test_without_a_classifier_the_lexicon_still_works():
