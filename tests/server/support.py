@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -78,6 +79,20 @@ def request(
     if lowered.get("content-type", "").startswith("application/json"):
         return status, lowered, json.loads(text)
     return status, lowered, text
+
+
+def timed_message(
+    site: Site, sender: str, text: str, headers: dict[str, str]
+) -> tuple[int, object, float]:
+    """Send one chat message; return the status, the body and the seconds it took."""
+    started = time.monotonic()
+    status, _, body = request(
+        site,
+        "/webhooks/web/message",
+        {"sender": sender, "message": text},
+        headers=headers,
+    )
+    return status, body, time.monotonic() - started
 
 
 def texts(messages: list[dict]) -> list[str]:

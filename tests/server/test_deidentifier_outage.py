@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from assistant.privacy.deidentify import NOT_STORED
-from tests.server.support import Site, request, stored_events
+from tests.server.support import Site, request, stored_events, timed_message
 
 HEALTH = "/webhooks/web/health"
 SENDERS = 6
@@ -92,15 +92,9 @@ def converse(site: Site, sender: str, number: int, seen: Measured, done: queue.Q
     """Send the questions one after another, timing each turn."""
     headers = {"X-Forwarded-For": f"10.66.0.{number + 1}"}
     for question in QUESTIONS:
-        started = time.monotonic()
-        status, _, body = request(
-            site,
-            "/webhooks/web/message",
-            {"sender": sender, "message": question},
-            headers=headers,
-        )
+        status, body, seconds = timed_message(site, sender, question, headers)
         messages = body.get("messages", []) if isinstance(body, dict) else []
-        seen.turns.append((sender, time.monotonic() - started, status, messages))
+        seen.turns.append((sender, seconds, status, messages))
         done.put(sender)
 
 

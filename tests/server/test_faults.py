@@ -6,13 +6,12 @@ Each test breaks one thing on the shared test servers and repairs it in `finally
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.server.support import Site, request, texts
+from tests.server.support import Site, request, texts, timed_message
 from web.turn import ACTION_UNAVAILABLE_TEXT, STORE_DOWN_NOTICE
 
 RISKS = "hoe gevaarlijk is een stamceltransplantatie eigenlijk"
@@ -22,15 +21,9 @@ ACTIONS_START = 120  # seconds
 
 
 def ask(site: Site, sender: str, text: str) -> tuple[list[dict], float]:
-    started = time.monotonic()
-    status, _, body = request(
-        site,
-        "/webhooks/web/message",
-        {"sender": sender, "message": text},
-        headers=HEADERS,
-    )
-    assert status == 200, body
-    return body["messages"], time.monotonic() - started
+    status, body, seconds = timed_message(site, sender, text, HEADERS)
+    assert status == 200 and isinstance(body, dict), body
+    return body["messages"], seconds
 
 
 def health(site: Site) -> dict:
