@@ -19,7 +19,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install spacy train run test lint unit integration validate stories server browser chromium eval bench purge loadtest clean
+.PHONY: help install spacy train run test lint unit integration validate stories server browser live chromium eval bench purge loadtest clean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -41,12 +41,12 @@ $(MODEL): $(TRAIN_INPUTS)
 run: $(MODEL)  ## set up, train if stale, start the servers and print the URL
 	scripts/run.sh
 
-test: lint unit integration validate stories server browser  ## set up and run every test
+test: lint unit integration validate stories live  ## set up and run every test
 
 lint: $(VENV_STAMP)  ## ruff, black and mypy (zero errors)
 	$(VENV)/bin/ruff check actions assistant ops tests tools web
 	$(VENV)/bin/black --check --quiet actions assistant ops tests tools web
-	$(VENV)/bin/mypy actions assistant ops tools web
+	$(VENV)/bin/mypy --cache-dir $(CACHE_DIR)/mypy actions assistant ops tools web
 
 unit: $(VENV_STAMP)  ## tests/unit: pure logic, actions, content (no model, no servers, no system packages)
 	$(PY) -m pytest -q tests/unit
@@ -62,6 +62,9 @@ chromium:  ## Debian's chromium, chromium-driver and an emoji font for the brows
 
 browser: $(MODEL) chromium  ## tests/browser: both pages in headless Chromium; screenshots in tests/screenshots/
 	$(PY) -m pytest -q tests/browser
+
+live: $(MODEL) chromium  ## tests/server and tests/browser in one run, so the servers start once (make test)
+	$(PY) -m pytest -q tests/server tests/browser
 
 validate: $(VENV_STAMP)  ## rasa data validate, warnings fail
 	$(RASA) data validate --fail-on-warnings
