@@ -50,6 +50,13 @@ def test_markdown_has_both_columns_and_the_pairs():
     assert "![eval.png](eval.png)" in text
 
 
+def test_a_set_kept_blind_shows_no_message_texts():
+    ours, base = models()
+    text = markdown(ours, base, ["eval.png"], date(2026, 1, 2), examples=False)
+    assert "| hsct_effect | hsct_risks | 0 | 1 | (text left out" in text
+    assert "werkt het" not in text and "het weer" not in text
+
+
 def test_read_scores(tmp_path):
     report = {
         "accuracy": 0.9,

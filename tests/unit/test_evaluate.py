@@ -1,7 +1,12 @@
+from pathlib import Path
+
 from tools.evaluation.evaluate import (
+    KEPT_BLIND,
+    SETS,
     Report,
     Result,
     Turn,
+    markdown,
     normalised,
     payload_topic,
     topic_of,
@@ -70,3 +75,13 @@ def test_kennisbank_top3_and_payload_topics():
     assert Report([hit, result(["x"], "y")]).kennisbank_top3() == 0.5
     assert payload_topic("/hsct_referral") == "hsct_referral"
     assert payload_topic('/ask_why{"subject":"cordblood"}') == "cordblood_why"
+
+
+def test_the_final_set_is_reported_without_its_texts():
+    missed = Result(Turn("een geheime vraag", ("hsct_risks",)), "hsct_effect")
+    report = Report([missed])
+    kept = markdown(report, Path("m.tar.gz"), "t", examples=False)
+    shown = markdown(report, Path("m.tar.gz"), "t")
+    assert "| hsct_risks | hsct_effect | 1 | (text left out" in kept
+    assert "een geheime vraag" not in kept and "een geheime vraag" in shown
+    assert SETS[0][0] in KEPT_BLIND and SETS[0][2].exists()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from tools.evaluation.crossval import CrossValidation
-from tools.evaluation.results import THRESHOLDS, Report
+from tools.evaluation.results import BLIND_TEXT, THRESHOLDS, Report
 
 
 @dataclass(frozen=True)
@@ -89,10 +89,12 @@ def per_topic_rows(ours: Model, base: Model) -> list[str]:
     ]
 
 
-def confusion_rows(ours: Model, base: Model, limit: int = 40) -> list[str]:
+def confusion_rows(
+    ours: Model, base: Model, limit: int = 40, examples: bool = True
+) -> list[str]:
     """Return both models' confusion pairs (wrong answers), most frequent first."""
     a, b = ours.report.misses(), base.report.misses()
-    examples = {
+    texts = {
         ("/".join(r.turn.expect), r.topic): r.turn.text
         for model in (base, ours)
         for r in model.report.results
@@ -101,7 +103,7 @@ def confusion_rows(ours: Model, base: Model, limit: int = 40) -> list[str]:
     pairs = sorted(set(a) | set(b), key=lambda p: (-(a[p] + b[p]), -a[p], p))
     rows = []
     for pair in pairs[:limit]:
-        example = examples[pair].replace("|", "/")
+        example = texts[pair].replace("|", "/") if examples else BLIND_TEXT
         rows.append(f"| {pair[0]} | {pair[1]} | {a[pair]} | {b[pair]} | {example} |")
     if len(pairs) > limit:
         rows.append(f"| … {len(pairs) - limit} more pairs | | | | |")
@@ -184,8 +186,9 @@ def markdown(
     images: list[str],
     today: date,
     description: str = SET_DESCRIPTION,
+    examples: bool = True,
 ) -> str:
-    """Render the side-by-side evaluation report."""
+    """Render the side-by-side report; without `examples`, no message texts."""
     lines = [
         f"# Held-out evaluation: this project against Rasa's default pipeline, "
         f"{today.isoformat()}",
@@ -217,7 +220,7 @@ def markdown(
         "",
         f"| expected | given | {ours.label} | {base.label} | example |",
         "|---|---|---|---|---|",
-        *confusion_rows(ours, base),
+        *confusion_rows(ours, base, examples=examples),
         "",
         f"## Fallback threshold ({ours.label})",
         "",

@@ -10,6 +10,8 @@ from assistant.content.catalogue import FALLBACK, NON_CONTENT, SUGGEST
 # The topic of a turn the assistant gave no response to.
 NO_ANSWER = "no_answer"
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+# Shown instead of a missed message of a set kept blind.
+BLIND_TEXT = "(text left out: the set stays blind)"
 # Answers that can be unhelpful, never wrong content: no curated content, or none.
 _NEVER_WRONG = NON_CONTENT | {NO_ANSWER}
 
