@@ -39,8 +39,24 @@ _OTHER_CONDITIONS = (
     r"\bsikkelcel",
     r"\bdonor ?(stamcel|stamcellen|beenmerg)|\bbeenmergdonor|\bstamceldonor|\bmatchis",
     r"\bcosmetic|\bcreme|\bcrème|\bhuidverzorging|\banti ?aging|\brimpels",
-    r"\bhaargroei|\bkaalheid",
+    r"\bhaargroei|\bkaalheid|\bhaaruitval",
     r"\bhernia|\brugpijn|\bpeesblessure|\bsportblessure",
+    r"\bepilep|\blupus\b|\bpsoriasis|\bastma|\bcopd\b|\bhiv\b|\baids\b|\bhepatitis",
+    r"\bmigraine|\bfibromyalg|\blong ?covid|\bcoeliakie|\beczeem|\bacne\b",
+    r"\bberoerte|\bherseninfarct|\bhersenbloeding|\bhersenletsel",
+    r"\bspierdystrofie|\bduchenne|\bhuntington|\bspierziekte|\bneuropathie",
+    r"\bglaucoom|\bmaculadegeneratie|\bnetvlies",
+    r"\bartritis|\bjicht\b|\bosteoporose|\bkraakbeen|\bmeniscus|\bkruisband",
+    r"\bhartziekte|\bhartklep|\bnierziekte|\bnierfalen|\bdialyse|\blevercirrose",
+    r"\bbrandwond|\berectie|\bimpoten",
+    r"\bbotox|\bfillers?\b|\bfacelift|\bliposuctie|\bbuikvet|\bvetstamcel|\bcosmetisch",
+    r"\bverjong|\bplaatjesrijk plasma|\bprp\b",
+    r"\bstamcellen? (uit|van) (het |mijn |je )?(vet|buikvet|huid|tand|kies|haar)",
+    r"\bivf\b|\bicsi\b|\beicel|\bsperma|\bembryo|\bnipt\b",
+    r"\bzwangerschapsvergiftiging|\bpre ?eclampsie",
+    r"\bfoliumzuur|\bvaccin|\bgriepprik",
+    r"\bbloeddonor|\bbloedplasma|\bplasma doneren|\borgaandonor|\borgaandonatie",
+    r"\bdonorregister|\b(wil|willen|kan|mag) (ik |je |men )?bloed (doneren|geven)\b",
 )
 # Other pregnancy and baby topics: out of scope whatever else the message says.
 _OTHER_BABY_TOPICS = (
@@ -58,6 +74,10 @@ _OTHER_BABY_TOPICS = (
 # ("navelstrengbloed bewaren voor als ons kind leukemie krijgt").
 _OURS_NAMED = re.compile(
     r"\b(ms|rrms|ppms|spms|multiple|multipele|ms'?ers?)\b|navelstreng ?bloed"
+    # an MS medicine names MS too ("mag ik ocrevus gebruiken als ik ivf doe")
+    r"|\b(ocrevus|ocrelizumab|tysabri|natalizumab|lemtrada|alemtuzumab|tecfidera"
+    r"|gilenya|mavenclad|kesimpta|aubagio|copaxone|plegridy|rebif|avonex|betaferon"
+    r"|zeposia|mayzent|ponvory|vumerity|interferon)\b"
 )
 _ALS = re.compile(r"\bALS\b")  # the disease, written in capitals ("als" is a word)
 _OTHER_CONDITION_RE = re.compile("|".join(f"(?:{p})" for p in _OTHER_CONDITIONS))

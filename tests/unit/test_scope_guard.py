@@ -1,6 +1,11 @@
+from pathlib import Path
+
 import pytest
+import yaml
 
 from assistant.nlu.scope_guard import names_another_country, redirect
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -11,6 +16,11 @@ from assistant.nlu.scope_guard import names_another_country, redirect
         "hoe verzorg ik de navelstreng van mijn pasgeboren baby",
         "is laat afnavelen beter voor mijn baby",
         "stamceltherapie bij ALS, kan dat?",
+        "werken stamcellen ook tegen epilepsie bij kinderen",
+        "een kliniek spuit stamcellen uit vet in je gezicht, werkt dat",
+        "kan ik mijn eicellen laten invriezen in het ziekenhuis",
+        "helpt een stamceltransplantatie bij een versleten meniscus",
+        "ik wil bloed doneren, waar moet ik heen?",
     ],
 )
 def test_near_misses_are_out_of_scope(text):
@@ -36,6 +46,8 @@ def test_living_abroad_is_another_country(text):
         "wordt stamceltherapie bij ms vergoed",
         "navelstrengbloed bewaren voor als ons kind later leukemie krijgt",
         "als ik het goed begrijp mag bewaren niet meer",
+        "moet ik met ocrevus stoppen als we ivf gaan doen",
+        "mag ik het bloed doneren in plaats van bewaren?",
     ],
 )
 def test_our_questions_stay_ours(text):
@@ -45,3 +57,16 @@ def test_our_questions_stay_ours(text):
 def test_a_country_named_without_living_there():
     assert names_another_country("mag ik het in België laten opslaan?")
     assert not names_another_country("mag ik het in Nederland laten opslaan?")
+
+
+def test_no_training_example_of_ours_is_sent_away():
+    ours = [
+        line.strip().removeprefix("- ")
+        for path in (ROOT / "data" / "nlu").glob("*.yml")
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]
+        if item.get("intent") not in (None, "out_of_scope", "other_country")
+        for line in item["examples"].splitlines()
+        if line.strip()
+    ]
+    assert len(ours) > 1000
+    assert [text for text in ours if redirect(text) == "out_of_scope"] == []

@@ -200,7 +200,7 @@ def markdown(report: Report, model: Path, title: str, examples: bool = True) -> 
     lines = [
         f"# {title}, {date.today().isoformat()}",
         "",
-        f"Model: `{model}`. {len(report.results)} turns, of which "
+        f"Model: `{shown(model)}`. {len(report.results)} turns, of which "
         f"{len(unseen.results)} are not also training examples.",
         "",
         "| measure | all turns | turns not in training data |",
