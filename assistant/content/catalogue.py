@@ -45,6 +45,7 @@ OUT_OF_SCOPE = "out_of_scope"
 OTHER_COUNTRY = "other_country"
 HELPLINE = "helpline"
 SOURCES = "sources"
+PERSONAL_ADVICE = "personal_advice"
 # Small talk and the out-of-scope answer: no help to a caller (the kennisbank skips it).
 SMALL_TALK = frozenset({"greet", "goodbye", "thanks", "bot_challenge", OUT_OF_SCOPE})
 # Answers that mean the assistant could not answer the question.
@@ -54,7 +55,7 @@ NON_CONTENT = (
     SMALL_TALK
     | UNANSWERED
     | {CLARIFY, NOT_IN_SOURCES, SOMETHING_ELSE, HELPLINE, SOURCES}
-    | {"scope", "personal_advice", "emergency"}
+    | {"scope", PERSONAL_ADVICE, "emergency"}
 )
 
 

@@ -21,7 +21,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant.content.catalogue import is_content_topic
+from assistant.content.catalogue import PERSONAL_ADVICE, is_content_topic
 from assistant.content.topic_resolution import CONTEXT_QUESTIONS
 from assistant.nlu.crisis import (
     DEFAULT_THRESHOLD,
@@ -36,6 +36,8 @@ EMERGENCY_INTENT = "emergency"
 FALLBACK_INTENT = "nlu_fallback"
 ABROAD_INTENT = "ask_abroad"
 _MODEL_FILE = "crisis_classifier.joblib"
+# Not curated, wrong for another condition: "Bedoelt u ...?", "ask your neurologist"
+_GUARDED_TOO = frozenset({FALLBACK_INTENT, PERSONAL_ADVICE})
 
 
 def is_curated(intent: str) -> bool:
@@ -85,7 +87,7 @@ class ScopeGuard(GraphComponent):
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Redirect near misses; keep `other_country` for who says they live abroad."""
+        """Redirect near misses, unsure too; keep `other_country` for who is abroad."""
         for message in messages:
             intent = (message.get(INTENT) or {}).get("name") or ""
             target = redirect(message.get(TEXT))
@@ -94,8 +96,8 @@ class ScopeGuard(GraphComponent):
                     set_top_intent(message, ABROAD_INTENT)  # "opslaan in België?"
                 else:
                     demote(message, OTHER_COUNTRY)  # no sign of living abroad
-            elif is_curated(intent) and target:
-                set_top_intent(message, target)
+            elif target and (is_curated(intent) or intent in _GUARDED_TOO):
+                set_top_intent(message, target)  # not ours: no "Bedoelt u ...?"
         return messages
 
 

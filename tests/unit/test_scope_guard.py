@@ -70,3 +70,30 @@ def test_no_training_example_of_ours_is_sent_away():
     ]
     assert len(ours) > 1000
     assert [text for text in ours if redirect(text) == "out_of_scope"] == []
+
+
+def _guarded(text: str, intent: str) -> str:
+    """Run one message with the given predicted intent through the scope guard."""
+    from rasa.shared.nlu.training_data.message import Message
+
+    from assistant.nlu.emergency_override import ScopeGuard
+
+    ranking = [{"name": intent, "confidence": 0.5}]
+    message = Message(
+        data={"text": text, "intent": ranking[0], "intent_ranking": ranking}
+    )
+    return ScopeGuard().process([message])[0].get("intent")["name"]
+
+
+@pytest.mark.parametrize("intent", ["hsct_what_is", "nlu_fallback", "personal_advice"])
+def test_guard_sends_near_misses_away_also_when_unsure(intent):
+    text = "werken stamcellen uit buikvet tegen rimpels?"
+    assert _guarded(text, intent) == "out_of_scope"
+
+
+@pytest.mark.parametrize("intent", ["nlu_fallback", "personal_advice"])
+def test_guard_leaves_a_question_of_ours_alone(intent):
+    assert (
+        _guarded("ik heb MS en migraine, moet ik stoppen met mijn pillen", intent)
+        == intent
+    )
