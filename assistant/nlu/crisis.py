@@ -60,7 +60,8 @@ _SUICIDAL = (
     r"\bnooit meer wakker",
     r"\b(beter|beter af|gelukkiger) (af )?zonder (mij|me|hem|haar)\b",
     r"\bzonder (mij|me|hem|haar) (beter|gelukkiger)",
-    r"\b(ben|is|voel me|voelt zich|voel ik me) (alleen (maar )?|gewoon |echt )?een (last|blok aan)",
+    r"\b(ben|is|voel me|voelt zich|voel ik me) (alleen (maar )?|gewoon |echt )?een "
+    r"(last(?! onder dwangsom)|blok aan)",
     r"\b(last|tot last) voor (iedereen|anderen|mijn|m'?n|zijn|haar|de familie)",
     r"\bgeen (uitweg|uitkomst|toekomst) meer\b",
     r"\bzie (geen|echt geen) (uitweg|uitkomst|toekomst|zin)",
