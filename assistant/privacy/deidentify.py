@@ -4,10 +4,12 @@ The deduce 3.0.4 wheel lacks its `base_config.json`, and 3.0.6 conflicts with Ra
 `regex` pin, so the project ships its own configuration (`deduce_config.json`, written
 for the annotators 3.0.4 has) and passes it in.
 
-deduce's lookup lists take about 1.1 GB and 7-15 s to load. The Rasa server (through
-`python -m assistant.server`) therefore loads them in a child process, `Worker`,
-started before Rasa itself: the two load side by side, and the lists stay out of the
-server's memory. Without a worker (tests, scripts) deduce runs in the calling process.
+deduce's lookup lists take about 1.1 GB and, from deduce's cache with the garbage
+collector paused, 1.5-3 s to load (6-15 s with it running; the first load builds the
+cache). The Rasa server (through `python -m assistant.server`) therefore loads them in
+a child process, `Worker`, started before Rasa itself: the two load side by side, and
+the lists stay out of the server's memory. Without a worker (tests, scripts) deduce
+runs in the calling process.
 
 A worker never makes a caller wait for a child that is loading: calls fail at once
 with DeidentifierUnavailable until the child says it is ready, and a child that stops
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import hashlib
 import json
 import logging
@@ -57,7 +60,15 @@ def _deduce():  # noqa: ANN202 - deduce has no type stubs
     """Build the Deduce instance once (it loads large lookup lists)."""
     from deduce import Deduce
 
-    return Deduce(load_base_config=False, config=str(CONFIG_FILE))
+    # Millions of small lookup objects: collections while they load cost ~5 s of ~6.5,
+    # and afterwards they live as long as the process, so keep collections off them.
+    gc.disable()
+    try:
+        model = Deduce(load_base_config=False, config=str(CONFIG_FILE))
+    finally:
+        gc.enable()
+    gc.freeze()
+    return model
 
 
 def deidentify_here(text: str) -> str:

@@ -7,7 +7,6 @@ Exits when its input closes, i.e. when the server that started it stops.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import sys
@@ -20,7 +19,6 @@ def main() -> None:
     out = os.fdopen(os.dup(1), "wb")  # the answers; anything printed goes to stderr
     os.dup2(2, 1)
     deidentify_here("Warm-up")
-    gc.freeze()  # millions of lookup objects: keep full collections off them
     out.write(b'{"ready": true}\n')
     out.flush()
     for line in sys.stdin.buffer:
