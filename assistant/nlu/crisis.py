@@ -146,6 +146,9 @@ _ACUTE = (
     r"\b(niet|slecht) (goed )?uit (mijn|zijn|haar|m'?n) woorden\b|\bpraat (ineens )?"
     r"(onduidelijk|raar)\b|\bscheve? (mond|gezicht)\b",
     r"\b(verlies|verliest)\b.{0,20}\bbloed\b",
+    r"\b(moet|moeten|zal|zullen) (ik|we|wij|hij|ze|zij) (nu |meteen |direct |dan )?"
+    r"(naar (de )?(huisartsenpost|spoedeisende hulp|spoed|eerste hulp|seh)\b"
+    r"|(112|de huisartsenpost|een ambulance|de ambulance) bellen)",
     r"\b(baby|kindje)\b.{0,40}\bniet meer (bewegen|voelen)\b|\b(voel|voelt) (de|mijn|ons|"
     r"onze) (baby|kindje)\b.{0,30}\bniet meer\b",
 )

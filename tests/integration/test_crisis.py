@@ -45,6 +45,8 @@ def texts(name: str) -> list[str]:
         "mijn man zei vanavond dat hij er een eind aan wil maken",
         "ik wil zo graag dood",
         "Ik ben Jan Jansen, 0612345678, ik wil soms gewoon dood",
+        "moeten we nu naar de spoedeisende hulp?",
+        "zal ik een ambulance bellen, ze reageert nergens op",
     ],
 )
 def test_the_lexicon_recognises_crises(text):
