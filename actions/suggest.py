@@ -8,9 +8,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import conversation_subject, question_label
+from actions.common import conversation_subject, message_subject, question_label
 from assistant.content.catalogue import FALLBACK, SUGGEST, response_name
-from assistant.content.suggestions import payload_for, suggest
+from assistant.content.suggestions import LEXICAL_RANKING, payload_for, suggest
 
 SOMETHING_ELSE = {"title": "Iets anders", "payload": "/something_else"}
 
@@ -29,9 +29,13 @@ class ActionSuggestTopics(Action):
         domain: dict[str, Any],
     ) -> list[EventType]:
         """Utter `utter_suggest` with a button per likely topic, or `utter_fallback`."""
-        ranking = tracker.latest_message.get("intent_ranking") or []
+        message = tracker.latest_message
         topics = suggest(
-            ranking, conversation_subject(tracker), tracker.get_slot("last_topic")
+            message.get("intent_ranking") or [],
+            conversation_subject(tracker),
+            tracker.get_slot("last_topic"),
+            lexical=message.get(LEXICAL_RANKING) or [],
+            named_subject=message_subject(tracker),
         )
         if not topics:
             dispatcher.utter_message(response=response_name(FALLBACK))

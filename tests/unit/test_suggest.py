@@ -8,7 +8,7 @@ from actions.suggest import SOMETHING_ELSE, ActionSuggestTopics
 from assistant.content.opening_hours import AMSTERDAM
 
 
-def unsure(ranking, slots=None) -> Tracker:
+def unsure(ranking, slots=None, lexical=()) -> Tracker:
     return Tracker(
         sender_id="test",
         slots=slots or {},
@@ -19,6 +19,7 @@ def unsure(ranking, slots=None) -> Tracker:
                 {"name": "nlu_fallback", "confidence": 0.6},
                 *({"name": n, "confidence": c} for n, c in ranking),
             ],
+            "lexical_ranking": [{"name": n, "confidence": c} for n, c in lexical],
             "entities": [],
         },
         events=[],
@@ -46,6 +47,21 @@ async def test_offers_the_likely_topics_with_their_questions(domain):
         {"title": "Wie komt ervoor in aanmerking?", "payload": "/hsct_candidates"},
         SOMETHING_ELSE,
     ]
+
+
+async def test_the_look_alike_ranking_fills_the_second_place(domain):
+    tracker = unsure(
+        [("hsct_what_is", 0.3), ("hsct_candidates", 0.2)],
+        lexical=[("helpline", 0.4), ("hsct_what_is", 0.3)],
+    )
+    message = await run(tracker, domain)
+    assert [b["payload"] for b in message["buttons"]] == [
+        "/hsct_what_is",
+        "/helpline",
+        "/hsct_candidates",
+        SOMETHING_ELSE["payload"],
+    ]
+    assert message["buttons"][1]["title"] == "Hoe bereik ik de MS Vereniging?"
 
 
 async def test_a_follow_up_uses_the_subject_of_the_conversation(domain):
