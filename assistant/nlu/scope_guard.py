@@ -95,6 +95,10 @@ _LIVES_ABROAD = re.compile(
     rf"(^|{_PERSON}.{{0,25}})\b(woon|woont|wonen|zit|zitten|zitte)\b.{{0,20}}"
     rf"\b(in|op|vanuit) {_ABROAD}"
     rf"|{_PERSON} (ben |is |zijn )?(uit|van) {_ABROAD}\b"
+    # the verb last, as in a subordinate clause ("dat ze in België woont")
+    rf"|\b(in|vanuit) {_ABROAD} (woon|woont|wonen|woonachtig)\b|\bwoonachtig in {_ABROAD}"
+    # a birth abroad: that country's hospital and rules ("ik ga bevallen in Leuven")
+    rf"|\b(beval|bevalt|bevallen)\b.{{0,15}}\bin {_ABROAD}\b"
     rf"|\bhier in {_ABROAD}\b"
     rf"|\bmijn (gynaecoloog|neuroloog|huisarts|verloskundige|vroedvrouw|ziekenhuis) "
     rf"(in|uit) {_ABROAD}"

@@ -33,6 +33,8 @@ def test_near_misses_are_out_of_scope(text):
         "ik woon in gent, mag ik daar navelstrengbloed bewaren",
         "wij wonen in Kortrijk, kan hij hier in België zo'n transplantatie krijgen",
         "ik ben naar spanje verhuisd, kan ik hier stamceltherapie krijgen",
+        "mijn dochter, die sinds vorig jaar in Antwerpen woont, heeft ms: wat nu?",
+        "wij gaan in maart bevallen in Gent, kunnen we navelstrengbloed bewaren?",
     ],
 )
 def test_living_abroad_is_another_country(text):
