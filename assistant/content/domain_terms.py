@@ -47,3 +47,15 @@ def subject_of(value: str | None) -> str | None:
         if group.subject and (text == group.lemma or text in group.terms):
             return group.subject
     return None
+
+
+# The groups whose terms name a subject itself, not a kind of MS or an organisation.
+_SUBJECT_NAMES = frozenset({"stamceltherapie", "ms", "navelstrengbloed"})
+
+
+def is_subject_name(value: str | None) -> bool:
+    """Tell whether a term names one of our subjects ("ms", "hsct"; not "spms")."""
+    text = " ".join((value or "").lower().split())
+    return "vereniging" not in text and any(
+        group.lemma in _SUBJECT_NAMES and text in group.terms for group in term_groups()
+    )

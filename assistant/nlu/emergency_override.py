@@ -17,11 +17,16 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant.content.catalogue import PERSONAL_ADVICE, is_content_topic
+from assistant.content.catalogue import (
+    NOT_IN_SOURCES,
+    PERSONAL_ADVICE,
+    is_content_topic,
+)
+from assistant.content.domain_terms import is_subject_name
 from assistant.content.topic_resolution import CONTEXT_QUESTIONS
 from assistant.nlu.crisis import (
     DEFAULT_THRESHOLD,
@@ -30,14 +35,21 @@ from assistant.nlu.crisis import (
     CrisisDetector,
     train_classifier,
 )
-from assistant.nlu.scope_guard import OTHER_COUNTRY, names_another_country, redirect
+from assistant.nlu.scope_guard import (
+    OTHER_COUNTRY,
+    names_another_country,
+    names_only_a_subject,
+    redirect,
+)
 
 EMERGENCY_INTENT = "emergency"
 FALLBACK_INTENT = "nlu_fallback"
 ABROAD_INTENT = "ask_abroad"
+CHOOSE_SUBJECT_INTENT = "choose_subject"
 _MODEL_FILE = "crisis_classifier.joblib"
-# Not curated, wrong for another condition: "Bedoelt u ...?", "ask your neurologist"
-_GUARDED_TOO = frozenset({FALLBACK_INTENT, PERSONAL_ADVICE})
+# Not curated, wrong for another condition: "Bedoelt u ...?", "ask your neurologist",
+# "my sources say nothing about it"
+_GUARDED_TOO = frozenset({FALLBACK_INTENT, PERSONAL_ADVICE, NOT_IN_SOURCES})
 
 
 def is_curated(intent: str) -> bool:
@@ -65,11 +77,24 @@ def demote(message: Message, name: str) -> None:
     message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
 
+def subject_spans(message: Message) -> list[tuple[int, int]]:
+    """Return where the message names a subject itself ("ms", not "spms")."""
+    return [
+        (int(e["start"]), int(e["end"]))
+        for e in message.get(ENTITIES) or []
+        if e.get("entity") == "subject" and is_subject_name(e.get("value"))
+    ]
+
+
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
 class ScopeGuard(GraphComponent):
-    """Turns a content intent into out_of_scope / other_country for near misses."""
+    """Turns a content intent into out_of_scope / other_country for near misses.
+
+    A message that only names one of our subjects ("voor ms") is a choice of subject,
+    whatever the classifier made of it.
+    """
 
     @classmethod
     def create(
@@ -91,7 +116,9 @@ class ScopeGuard(GraphComponent):
         for message in messages:
             intent = (message.get(INTENT) or {}).get("name") or ""
             target = redirect(message.get(TEXT))
-            if intent == OTHER_COUNTRY and target != OTHER_COUNTRY:
+            if names_only_a_subject(message.get(TEXT), subject_spans(message)):
+                set_top_intent(message, CHOOSE_SUBJECT_INTENT)
+            elif intent == OTHER_COUNTRY and target != OTHER_COUNTRY:
                 if names_another_country(message.get(TEXT)):
                     set_top_intent(message, ABROAD_INTENT)  # "opslaan in België?"
                 else:

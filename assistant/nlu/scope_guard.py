@@ -129,3 +129,22 @@ def redirect(text: str | None) -> str | None:
     if _LIVES_ABROAD.search(norm):
         return OTHER_COUNTRY
     return None
+
+
+# Words that may stand beside a subject in a reply to "stamceltherapie of
+# navelstrengbloed?" ("voor ms", "ik bedoel navelstrengbloed", "over HSCT graag").
+_FILLER = frozenset(
+    "voor over bij de het een om gaat ging ik bedoel bedoelde graag is dus toch "
+    "nee ja ok oke oké eh uh sorry die dat van met about for the".split()
+)
+
+
+def names_only_a_subject(text: str | None, spans: list[tuple[int, int]]) -> bool:
+    """Tell whether a message is nothing but a subject (given as character spans)."""
+    if not text or not spans:
+        return False
+    rest = list(text)
+    for start, end in spans:
+        rest[start:end] = " " * (end - start)
+    words = re.findall(r"\w+", "".join(rest).lower())
+    return all(word in _FILLER for word in words)

@@ -3,7 +3,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.nlu.scope_guard import names_another_country, redirect
+from assistant.content.domain_terms import is_subject_name
+from assistant.nlu.scope_guard import (
+    names_another_country,
+    names_only_a_subject,
+    redirect,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,7 +92,9 @@ def _guarded(text: str, intent: str) -> str:
     return ScopeGuard().process([message])[0].get("intent")["name"]
 
 
-@pytest.mark.parametrize("intent", ["hsct_what_is", "nlu_fallback", "personal_advice"])
+@pytest.mark.parametrize(
+    "intent", ["hsct_what_is", "nlu_fallback", "personal_advice", "not_in_sources"]
+)
 def test_guard_sends_near_misses_away_also_when_unsure(intent):
     text = "werken stamcellen uit buikvet tegen rimpels?"
     assert _guarded(text, intent) == "out_of_scope"
@@ -99,3 +106,38 @@ def test_guard_leaves_a_question_of_ours_alone(intent):
         _guarded("ik heb MS en migraine, moet ik stoppen met mijn pillen", intent)
         == intent
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "only"),
+    [
+        ("voor ms", [(5, 7)], True),
+        ("Ik bedoel navelstrengbloed graag", [(10, 26)], True),
+        ("HSCT", [(0, 4)], True),
+        ("en bij ms?", [(7, 9)], False),  # "en ... ?": a follow-up question
+        ("wordt het vergoed voor ms", [(23, 25)], False),
+        ("voor ms", [], False),
+    ],
+)
+def test_a_message_that_only_names_a_subject(text, spans, only):
+    assert names_only_a_subject(text, spans) is only
+
+
+def test_only_the_subject_names_count():
+    assert is_subject_name("MS") and is_subject_name("stamcel therapie")
+    assert is_subject_name("navelstreng bloed")
+    assert not is_subject_name("spms") and not is_subject_name("MS Vereniging")
+
+
+def test_guard_takes_a_bare_subject_for_a_choice_of_subject():
+    from rasa.shared.nlu.training_data.message import Message
+
+    from assistant.nlu.emergency_override import ScopeGuard
+
+    top = {"name": "out_of_scope", "confidence": 0.9}
+    entity = {"entity": "subject", "value": "ms", "start": 5, "end": 7}
+    message = Message(
+        data={"text": "voor ms", "intent": top, "intent_ranking": [top]},
+    )
+    message.set("entities", [entity])
+    assert ScopeGuard().process([message])[0].get("intent")["name"] == "choose_subject"
