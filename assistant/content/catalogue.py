@@ -46,6 +46,7 @@ OTHER_COUNTRY = "other_country"
 HELPLINE = "helpline"
 SOURCES = "sources"
 PERSONAL_ADVICE = "personal_advice"
+EMERGENCY = "emergency"
 # Small talk and the out-of-scope answer: no help to a caller (the kennisbank skips it).
 SMALL_TALK = frozenset({"greet", "goodbye", "thanks", "bot_challenge", OUT_OF_SCOPE})
 # Answers that mean the assistant could not answer the question.
@@ -55,7 +56,7 @@ NON_CONTENT = (
     SMALL_TALK
     | UNANSWERED
     | {CLARIFY, NOT_IN_SOURCES, SOMETHING_ELSE, HELPLINE, SOURCES}
-    | {"scope", PERSONAL_ADVICE, "emergency"}
+    | {"scope", PERSONAL_ADVICE, EMERGENCY}
 )
 
 

@@ -105,6 +105,12 @@ _SUICIDAL = (
     r"\b(vertellen|zeggen|weten) dat ik van (ze|jullie|hem|haar|je) hou\b",
     r"\b(snel|eindelijk|dan) (is het )?voorbij\b",
     r"\bstop(pen)? met alles\b|\bhet is genoeg geweest\b|\bik stop ermee\b",
+    # hoping the treatment goes wrong, or to be rid of it all ("dan ben ik overal vanaf")
+    r"\bhoop\w*\b(?:(?!\b(niet|geen|nooit)\b).){0,40}\b(mis ?(gaat|ging|loopt)|fout ?"
+    r"(gaat|ging)|dood ?(ga|gaat)|overlijd|sterf)",
+    r"\bhoop\w*\b.{0,40}\b(het )?niet (overleef|overleeft|overleven)\b",
+    r"\b(ben|zijn|is) (ik|hij|ze|zij|we|wij) (overal|van alles) (van ?af|vanaf)\b"
+    r"|\boveral (van ?af|vanaf) (te )?(zijn|willen)\b",
 )
 
 # Acute danger now: a hit is a crisis unless the message only asks about risks, or

@@ -47,6 +47,8 @@ def texts(name: str) -> list[str]:
         "Ik ben Jan Jansen, 0612345678, ik wil soms gewoon dood",
         "moeten we nu naar de spoedeisende hulp?",
         "zal ik een ambulance bellen, ze reageert nergens op",
+        "eigenlijk hoop ik dat ik die chemo niet overleef",
+        "hij hoopt dat het fout gaat met de transplantatie, dan is hij overal vanaf",
     ],
 )
 def test_the_lexicon_recognises_crises(text):
@@ -58,6 +60,8 @@ def test_the_lexicon_recognises_crises(text):
     [
         "",
         "wat zijn de risico's van stamceltherapie",
+        "ik hoop echt dat het bij mij niet misgaat",
+        "we hopen dat er niets fout gaat bij de afname",
         "mag ik navelstrengbloed bewaren",
         "stikstof wordt gebruikt om stamcellen in te vriezen",
         "hoe lang leven mensen met ms",
