@@ -66,7 +66,7 @@ def feedback_rows(site: Site) -> list[tuple]:
 
 # A message the model is unsure about (checked against the trained model): the answer
 # is "Bedoelt u een van deze vragen?" with the likely topics as buttons.
-UNCLEAR = "hoe gaat dat met de indicatie"
+UNCLEAR = "hoe zit het met de indicatie"
 
 
 def welcome(driver: WebDriver) -> WebElement:
