@@ -28,6 +28,7 @@ from assistant.content.catalogue import (
 )
 from assistant.content.domain_terms import is_subject_name
 from assistant.content.topic_resolution import CONTEXT_QUESTIONS
+from assistant.nlu import stored
 from assistant.nlu.crisis import (
     DEFAULT_THRESHOLD,
     DEFAULT_TRAINING_DATA,
@@ -168,13 +169,10 @@ class EmergencyOverride(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         """Train the crisis classifier on the crisis data file and store it."""
-        import joblib
-
         path = Path(self.config["crisis_data"])
         classifier = train_classifier(path, float(self.config["threshold"]))
         self.detector = CrisisDetector(classifier)
-        with self.model_storage.write_to(self.resource) as folder:
-            joblib.dump(classifier.model, folder / _MODEL_FILE)
+        stored.save(self.model_storage, self.resource, _MODEL_FILE, classifier.model)
         return self.resource
 
     @classmethod
@@ -187,15 +185,10 @@ class EmergencyOverride(GraphComponent):
         **kwargs: Any,
     ) -> EmergencyOverride:
         """Load the trained crisis classifier; without one, the lexicon still works."""
-        import joblib
-
+        model = stored.load(model_storage, resource, _MODEL_FILE)
         classifier = None
-        try:
-            with model_storage.read_from(resource) as folder:
-                model = joblib.load(folder / _MODEL_FILE)
+        if model is not None:
             classifier = CrisisClassifier(float(config["threshold"]), model)
-        except (ValueError, FileNotFoundError):
-            pass
         return cls(config, model_storage, resource, classifier)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -21,6 +21,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from assistant.content.suggestions import LEXICAL_RANKING
+from assistant.nlu import stored
 
 _INDEX_FILE = "lexical_index.joblib"
 # Intents no button can stand for: never worth a place in the ranking.
@@ -86,8 +87,6 @@ class LexicalRanker(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         """Index every intent example and store the index with the model."""
-        import joblib
-
         examples = [
             (m.get(TEXT), m.get(INTENT))
             for m in training_data.intent_examples
@@ -96,8 +95,7 @@ class LexicalRanker(GraphComponent):
         self.index = LexicalIndex().fit(
             [text for text, _ in examples], [intent for _, intent in examples]
         )
-        with self.model_storage.write_to(self.resource) as folder:
-            joblib.dump(self.index, folder / _INDEX_FILE)
+        stored.save(self.model_storage, self.resource, _INDEX_FILE, self.index)
         return self.resource
 
     @classmethod
@@ -110,14 +108,7 @@ class LexicalRanker(GraphComponent):
         **kwargs: Any,
     ) -> LexicalRanker:
         """Load the trained index; without one the ranking stays empty."""
-        import joblib
-
-        index = LexicalIndex()
-        try:
-            with model_storage.read_from(resource) as folder:
-                index = joblib.load(folder / _INDEX_FILE)
-        except (ValueError, FileNotFoundError):
-            pass
+        index = stored.load(model_storage, resource, _INDEX_FILE) or LexicalIndex()
         return cls(model_storage, resource, index)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
