@@ -30,7 +30,11 @@ _SKIPPED = frozenset({"nlu_fallback", "emergency"})
 
 @dataclass
 class LexicalIndex:
-    """Character n-gram TF-IDF vectors of the training examples, with their intents."""
+    """Character n-gram TF-IDF vectors of the training examples, with their intents.
+
+    `matrix` holds one column per example (features x examples), so that scoring a
+    message is one sparse row times the matrix.
+    """
 
     intents: list[str] = field(default_factory=list)
     vectorizer: Any = None
@@ -43,7 +47,7 @@ class LexicalIndex:
         self.vectorizer = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True
         )
-        self.matrix = self.vectorizer.fit_transform(texts)
+        self.matrix = self.vectorizer.fit_transform(texts).T.tocsr()
         self.intents = list(intents)
         return self
 
@@ -51,7 +55,7 @@ class LexicalIndex:
         """Return up to `limit` intents, best first, scored by their closest example."""
         if self.vectorizer is None or not text.strip():
             return []
-        scores = (self.matrix @ self.vectorizer.transform([text]).T).toarray().ravel()
+        scores = (self.vectorizer.transform([text]) @ self.matrix).toarray().ravel()
         best: dict[str, float] = {}
         for row in scores.argsort()[::-1]:
             if scores[row] <= 0.0 or len(best) == limit:
