@@ -31,6 +31,7 @@ RASA = ROOT / ".venv" / "bin" / "rasa"
 # text in the config that names them (a folder: every Python file in it).
 CODE_INPUTS = {
     "assistant.nlu.": ("assistant/nlu",),
+    "assistant.dialogue.": ("assistant/dialogue",),
     "build/spacy_nl": ("build/spacy_nl/meta.json",),
 }
 

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.content.catalogue import CLARIFY, NOT_IN_SOURCES, subject_of_topic
+from assistant.content.catalogue import (
+    CLARIFY,
+    NOT_IN_SOURCES,
+    is_content_topic,
+    subject_of_topic,
+)
 
 # What a naked subject ("navelstrengbloed") answers when no question is pending.
 SUBJECT_DEFAULT = {"hsct": "hsct_what_is", "cordblood": "cordblood_own_storage"}
@@ -77,6 +82,11 @@ AFTER_TOPIC: dict[tuple[str, str], str] = {
 }
 # Intents whose topic depends on the subject of the conversation.
 CONTEXT_QUESTIONS = tuple(FOLLOW_UPS)
+
+
+def is_curated(intent: str) -> bool:
+    """Tell whether an intent gets curated content (a topic, or a follow-up)."""
+    return intent in CONTEXT_QUESTIONS or is_content_topic(intent)
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,10 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from assistant.content.catalogue import (
     NOT_IN_SOURCES,
     PERSONAL_ADVICE,
-    is_content_topic,
+    subject_of_topic,
 )
-from assistant.content.domain_terms import is_subject_name
-from assistant.content.topic_resolution import CONTEXT_QUESTIONS
+from assistant.content.domain_terms import is_subject_name, subject_of
+from assistant.content.topic_resolution import is_curated
 from assistant.nlu import stored
 from assistant.nlu.crisis import (
     DEFAULT_THRESHOLD,
@@ -42,6 +42,7 @@ from assistant.nlu.scope_guard import (
     names_only_a_subject,
     redirect,
 )
+from assistant.nlu.small_talk import closing_intent
 
 EMERGENCY_INTENT = "emergency"
 FALLBACK_INTENT = "nlu_fallback"
@@ -51,11 +52,6 @@ _MODEL_FILE = "crisis_classifier.joblib"
 # Not curated, wrong for another condition: "Bedoelt u ...?", "ask your neurologist",
 # "my sources say nothing about it"
 _GUARDED_TOO = frozenset({FALLBACK_INTENT, PERSONAL_ADVICE, NOT_IN_SOURCES})
-
-
-def is_curated(intent: str) -> bool:
-    """Tell whether an intent is answered with curated content (guard may overrule)."""
-    return intent in CONTEXT_QUESTIONS or is_content_topic(intent)
 
 
 def set_top_intent(message: Message, name: str) -> None:
@@ -87,6 +83,17 @@ def subject_spans(message: Message) -> list[tuple[int, int]]:
     ]
 
 
+def names_the_other_subject(message: Message, intent: str) -> bool:
+    """Tell whether a message names one subject and the intent is another's topic."""
+    named = {
+        subject_of(e.get("value"))
+        for e in message.get(ENTITIES) or []
+        if e.get("entity") == "subject" and is_subject_name(e.get("value"))
+    } - {None}
+    topic_subject = subject_of_topic(intent)
+    return len(named) == 1 and topic_subject is not None and topic_subject not in named
+
+
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
@@ -94,7 +101,9 @@ class ScopeGuard(GraphComponent):
     """Turns a content intent into out_of_scope / other_country for near misses.
 
     A message that only names one of our subjects ("voor ms") is a choice of subject,
-    whatever the classifier made of it.
+    and one that only thanks or says goodbye ("oké bedankt doei") is that, whatever
+    the classifier made of them. A topic of the other subject than the one a message
+    names becomes unsure ("Bedoelt u ...?").
     """
 
     @classmethod
@@ -117,8 +126,13 @@ class ScopeGuard(GraphComponent):
         for message in messages:
             intent = (message.get(INTENT) or {}).get("name") or ""
             target = redirect(message.get(TEXT))
+            closing = closing_intent(message.get(TEXT))
             if names_only_a_subject(message.get(TEXT), subject_spans(message)):
                 set_top_intent(message, CHOOSE_SUBJECT_INTENT)
+            elif closing:
+                set_top_intent(message, closing)
+            elif names_the_other_subject(message, intent):
+                demote(message, intent)  # "ik heb ms ..." -> a cord-blood topic?
             elif intent == OTHER_COUNTRY and target != OTHER_COUNTRY:
                 if names_another_country(message.get(TEXT)):
                     set_top_intent(message, ABROAD_INTENT)  # "opslaan in België?"

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # From the bottom up; a module may import its own layer and the layers below it.
 LAYERS = (
     ("assistant.content",),
-    ("assistant.nlu",),
+    ("assistant.nlu", "assistant.dialogue"),
     ("assistant.privacy",),
     ("assistant.server",),
     ("actions", "web"),

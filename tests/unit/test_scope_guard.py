@@ -79,7 +79,7 @@ def test_no_training_example_of_ours_is_sent_away():
     assert [text for text in ours if redirect(text) == "out_of_scope"] == []
 
 
-def _guarded(text: str, intent: str) -> str:
+def _guarded(text: str, intent: str, entities: tuple[dict, ...] = ()) -> str:
     """Run one message with the given predicted intent through the scope guard."""
     from rasa.shared.nlu.training_data.message import Message
 
@@ -89,7 +89,31 @@ def _guarded(text: str, intent: str) -> str:
     message = Message(
         data={"text": text, "intent": ranking[0], "intent_ranking": ranking}
     )
+    message.set("entities", list(entities))
     return ScopeGuard().process([message])[0].get("intent")["name"]
+
+
+def _subject(value: str) -> dict:
+    return {"entity": "subject", "value": value, "start": 0, "end": len(value)}
+
+
+def test_a_topic_of_the_other_subject_than_the_message_names_is_unsure():
+    text = "ik heb ms en wil stamcellen maar mijn neuroloog doet moeilijk"
+    assert _guarded(text, "cordblood_donation", (_subject("ms"),)) == "nlu_fallback"
+    assert _guarded(text, "hsct_referral", (_subject("ms"),)) == "hsct_referral"
+    both = (_subject("ms"), _subject("navelstrengbloed"))
+    assert _guarded(
+        "ik heb ms, mag ik navelstrengbloed bewaren", "cordblood_own_storage", both
+    ) == ("cordblood_own_storage")
+    club = (_subject("ms vereniging"),)
+    assert (
+        _guarded("weet de ms vereniging het", "cordblood_why", club) == "cordblood_why"
+    )
+
+
+@pytest.mark.parametrize("text", ["oké bedankt doei", "top, dank je wel"])
+def test_guard_takes_only_thanks_or_goodbye_for_that(text):
+    assert _guarded(text, "nlu_fallback") in ("thanks", "goodbye")
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.helpline import ActionSomethingElse
@@ -71,6 +72,45 @@ async def test_a_follow_up_uses_the_subject_of_the_conversation(domain):
         "title": "Waarom mag bewaren niet meer?",
         "payload": '/ask_why{"subject":"cordblood"}',
     }
+
+
+async def test_an_unsure_follow_up_is_asked_about_and_its_slots_put_back(domain):
+    """The policy asked instead of answering: the intent's slot values are undone."""
+    tracker = Tracker(
+        sender_id="test",
+        slots={"subject": "hsct", "last_topic": "hsct_policy"},
+        latest_message={
+            "text": "wanneer was die uitspraak?",
+            "intent": {"name": "hsct_policy", "confidence": 0.8},
+            "intent_ranking": [
+                {"name": "hsct_policy", "confidence": 0.8},
+                {"name": "cordblood_guideline", "confidence": 0.1},
+            ],
+            "entities": [],
+        },
+        events=[
+            {"event": "user", "text": "waarom mag het niet meer?"},
+            {"event": "slot", "name": "subject", "value": "cordblood"},
+            {"event": "slot", "name": "last_topic", "value": "cordblood_why"},
+            {"event": "user", "text": "wanneer was die uitspraak?"},
+            {"event": "slot", "name": "subject", "value": "hsct"},
+            {"event": "slot", "name": "last_topic", "value": "hsct_policy"},
+        ],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ActionSuggestTopics().run(dispatcher, tracker, domain)
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_suggest"
+    payloads = [b["payload"] for b in message["buttons"]]
+    assert payloads[:2] == ["/hsct_policy", "/cordblood_guideline"]
+    assert events == [
+        SlotSet("last_topic", "cordblood_why"),
+        SlotSet("subject", "cordblood"),
+    ]
 
 
 async def test_with_nothing_likely_it_says_honestly_it_does_not_know(domain):

@@ -1,0 +1,1 @@
+"""Dialogue: the project's own Rasa policy and the conversation logic it applies."""
