@@ -53,9 +53,17 @@ BLIND_DIR = EVAL_DIR / "blind"
 # (report name, title, messages file, conversations file): the blind final set first.
 SETS = (
     (
+        "blind-final4",
+        "Blind realistic set, final 4 (written blind on 2 December 2026 by a writer who "
+        "saw only the catalogue and the sources; misses are reported without their "
+        "texts)",
+        BLIND_DIR / "final4.yml",
+        None,
+    ),
+    (
         "blind-final3",
-        "Blind realistic set, final 3 (written blind on 2 December 2026, after the "
-        "last changes guided by other sets; misses are reported without their texts)",
+        "Blind realistic set, final 3 (written blind on 2 December 2026; misses are "
+        "reported without their texts; its crisis misses were read on 2 December)",
         BLIND_DIR / "final3.yml",
         None,
     ),
@@ -88,7 +96,7 @@ SETS = (
     ("acceptance", "Acceptance questions (seen)", EVAL_DIR / "acceptance.yml", None),
 )
 # Sets whose reports name their misses by topic only, never by text.
-KEPT_BLIND = frozenset({"blind-final2", "blind-final3"})
+KEPT_BLIND = frozenset({"blind-final2", "blind-final3", "blind-final4"})
 
 
 def normalised(text: str) -> str:
