@@ -54,9 +54,9 @@ BLIND_DIR = EVAL_DIR / "blind"
 SETS = (
     (
         "blind-final4",
-        "Blind realistic set, final 4 (written blind on 2 December 2026 by a writer who "
-        "saw only the catalogue and the sources; misses are reported without their "
-        "texts)",
+        "Blind realistic set, final 4 (written blind on 2 December 2026 by a writer "
+        "who saw only the catalogue and the sources; misses are reported without "
+        "their texts)",
         BLIND_DIR / "final4.yml",
         None,
     ),
