@@ -3,7 +3,9 @@
 It runs beside the RulePolicy with a higher priority and predicts nothing, except:
 after a curated answer, a curated intent below `threshold` gets
 `action_suggest_topics` (the rules would have answered it), and that action is
-followed by listening. The decision is `assistant.dialogue.unsure_follow_up`.
+followed by listening. Right after the crisis answer it predicts nothing: the crisis
+rules decide (`action_answer_after_crisis`). The decision is
+`assistant.dialogue.unsure_follow_up`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -27,7 +30,20 @@ from assistant.dialogue.unsure_follow_up import (
 )
 
 SUGGEST_ACTION = "action_suggest_topics"
+CRISIS_ANSWER = "utter_emergency"
 LAST_TOPIC_SLOT = "last_topic"
+
+
+def answer_before_latest_message(tracker: DialogueStateTracker) -> str | None:
+    """Return the last action before the latest user message other than listening."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            seen_user = True
+        elif seen_user and isinstance(event, ActionExecuted):
+            if event.action_name != ACTION_LISTEN_NAME:
+                return event.action_name
+    return None
 
 
 @DefaultV1Recipe.register(
@@ -71,6 +87,8 @@ class UnsureFollowUpPolicy(Policy):
             return ACTION_LISTEN_NAME
         if tracker.latest_action_name != ACTION_LISTEN_NAME:
             return None
+        if answer_before_latest_message(tracker) == CRISIS_ANSWER:
+            return None  # the crisis rules decide what follows the crisis answer
         message = tracker.latest_message
         intent = message.intent if message else {}
         named = any(

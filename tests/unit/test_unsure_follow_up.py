@@ -64,7 +64,11 @@ def policy(tmp_path: Path) -> UnsureFollowUpPolicy:
 
 
 def tracker(
-    intent: str, confidence: float, before: str | None, entities: tuple = ()
+    intent: str,
+    confidence: float,
+    before: str | None,
+    entities: tuple = (),
+    answer: str | None = None,
 ) -> DialogueStateTracker:
     """A conversation whose last message has `intent`, after an answer on `before`."""
     events = [ActionExecuted("action_listen")]
@@ -72,7 +76,7 @@ def tracker(
         events += [
             UserUttered("eerste vraag", {"name": before, "confidence": 0.99}),
             SlotSet("last_topic", before),
-            ActionExecuted(f"utter_{before}"),
+            ActionExecuted(answer or f"utter_{before}"),
             BotUttered("antwoord"),
             ActionExecuted("action_listen"),
         ]
@@ -115,3 +119,8 @@ def test_the_policy_leaves_sure_and_first_questions_to_the_rules(
     ms = ({"entity": "subject", "value": "ms", "start": 0, "end": 2},)
     named = tracker("hsct_centres", 0.77, "hsct_risks", ms)
     assert predicted(policy, named, domain) is None
+
+
+def test_after_the_crisis_answer_the_crisis_rules_decide(policy, domain) -> None:
+    crisis = tracker("hsct_abroad", 0.74, "hsct_risks", answer="utter_emergency")
+    assert predicted(policy, crisis, domain) is None
