@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -59,3 +61,14 @@ def is_subject_name(value: str | None) -> bool:
     return "vereniging" not in text and any(
         group.lemma in _SUBJECT_NAMES and text in group.terms for group in term_groups()
     )
+
+
+def named_subjects(entities: Iterable[Mapping[str, Any]]) -> set[str]:
+    """Return the subjects that a message's `subject` entities name themselves."""
+    return {
+        subject
+        for e in entities
+        if e.get("entity") == "subject" and is_subject_name(e.get("value"))
+        for subject in [subject_of(e.get("value"))]
+        if subject
+    }

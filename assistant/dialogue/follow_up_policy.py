@@ -22,7 +22,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from assistant.content.domain_terms import is_subject_name
+from assistant.content.domain_terms import named_subjects
 from assistant.dialogue.unsure_follow_up import (
     FOLLOW_UP_THRESHOLD,
     asks_instead,
@@ -91,10 +91,7 @@ class UnsureFollowUpPolicy(Policy):
             return None  # the crisis rules decide what follows the crisis answer
         message = tracker.latest_message
         intent = message.intent if message else {}
-        named = any(
-            e.get("entity") == "subject" and is_subject_name(e.get("value"))
-            for e in (message.entities if message else [])
-        )
+        named = bool(named_subjects(message.entities if message else []))
         events = [event.as_dict() for event in tracker.events]
         previous = slot_before_latest_message(events, LAST_TOPIC_SLOT)
         confidence = float(intent.get("confidence") or 0.0)

@@ -26,7 +26,7 @@ from assistant.content.catalogue import (
     PERSONAL_ADVICE,
     subject_of_topic,
 )
-from assistant.content.domain_terms import is_subject_name, subject_of
+from assistant.content.domain_terms import is_subject_name, named_subjects
 from assistant.content.topic_resolution import is_curated
 from assistant.nlu import stored
 from assistant.nlu.crisis import (
@@ -85,11 +85,7 @@ def subject_spans(message: Message) -> list[tuple[int, int]]:
 
 def names_the_other_subject(message: Message, intent: str) -> bool:
     """Tell whether a message names one subject and the intent is another's topic."""
-    named = {
-        subject_of(e.get("value"))
-        for e in message.get(ENTITIES) or []
-        if e.get("entity") == "subject" and is_subject_name(e.get("value"))
-    } - {None}
+    named = named_subjects(message.get(ENTITIES) or [])
     topic_subject = subject_of_topic(intent)
     return len(named) == 1 and topic_subject is not None and topic_subject not in named
 
